@@ -1,0 +1,253 @@
+"""Keras models as the script builds them, and the facts about their output layer.
+
+`Model` is mutable while the script is walked (`model.add(...)` appends); rules
+read `Model.output_layers()` and the snapshots taken at each `compile` call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from kast.analysis import keras_api
+from kast.analysis.values import UNKNOWN, Fact, Known, Value
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Layer(Value):
+    """A Keras layer object: `Dense(1, activation="sigmoid")`."""
+
+    kind: str  # canonical class name (`Dense`, `Activation`, `Softmax`, ...)
+    node: cst.Call
+    units: Fact[int] = UNKNOWN
+    activation: Fact[str] = UNKNOWN  # canonical activation name; "linear" when absent
+    name: Fact[str] = UNKNOWN
+    inner: "Layer | None" = None  # the wrapped layer of TimeDistributed
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Tensor(Value):
+    """A symbolic tensor of the functional API.
+
+    `layer` is the layer that produced it; None for a model input or the output
+    of something kast does not model (then `opaque` is True).
+    """
+
+    node: cst.CSTNode
+    layer: Layer | None = None
+    source: Value | None = None  # the tensor the layer was applied to (single input)
+    opaque: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OutputLayer:
+    """What a model's output looks like: width and final activation.
+
+    `node` is the layer call that sets the width (the `Dense(...)`), used as the
+    primary location of findings; `activation.node` points at where the activation
+    is stated (the keyword, the `Activation(...)` layer, or the layer call itself
+    when the default applies).
+    """
+
+    node: cst.CSTNode
+    units: Fact[int]
+    activation: Fact[str]
+    name: Fact[str]
+    # Layers that follow the activated layer (Dropout after softmax, ...).
+    trailing: tuple[Layer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SequentialEntry:
+    layer: Value
+    node: cst.CSTNode
+    conditional: bool  # added inside a branch or a loop
+
+
+@dataclass(eq=False)
+class Model(Value):
+    """A Keras model object: Sequential, functional, subclassed or loaded."""
+
+    kind: str  # "sequential" | "functional" | "subclassed" | "loaded" | "application"
+    node: cst.CSTNode
+    entries: list[SequentialEntry] = field(default_factory=list)
+    outputs: tuple[Value, ...] | None = None  # functional / subclassed: output tensors
+    complete: bool = True  # False when the layers are not all visible
+    fixed_output: tuple[OutputLayer, ...] | None = None  # e.g. a keras.applications top
+    compiles: list["CompileCall"] = field(default_factory=list)
+    fits: list["FitCall"] = field(default_factory=list)
+
+    def output_layers(self) -> tuple[OutputLayer, ...] | None:
+        """The output layers, one per model output; None when kast cannot see them."""
+        if self.fixed_output is not None:
+            return self.fixed_output
+        if not self.complete:
+            return None
+        if self.kind == "sequential":
+            return _sequential_output(self.entries)
+        if self.outputs is not None:
+            result = []
+            for out in self.outputs:
+                layer = _tensor_output(out)
+                if layer is None:
+                    return None
+                result.append(layer)
+            return tuple(result)
+        return None
+
+
+def _activation_of(layer: Layer) -> str | None:
+    if layer.kind == "Activation":
+        return layer.activation.value if isinstance(layer.activation, Known) else "?"
+    return keras_api.ACTIVATION_LAYERS.get(layer.kind)
+
+
+def _output_from_chain(chain: list[Layer]) -> OutputLayer | None:
+    """Output facts from layers listed last first, e.g. [Dropout, Softmax, Dense, ...].
+
+    None when no width-setting layer is reached through layers kast understands.
+    """
+    activation: Fact[str] | None = None
+    trailing: list[Layer] = []
+    for layer in chain:
+        if layer.kind == "TimeDistributed" and layer.inner is not None:
+            layer = layer.inner
+        if layer.kind in keras_api.PASS_THROUGH_LAYERS:
+            if activation is None:
+                trailing.append(layer)
+            continue
+        act = _activation_of(layer)
+        if act is not None:
+            if activation is None:
+                activation = Known(act, layer.node) if act != "?" else UNKNOWN
+            continue
+        if layer.kind in keras_api.UNIT_ARGUMENT:
+            if activation is None:
+                activation = layer.activation
+            return OutputLayer(
+                node=layer.node,
+                units=layer.units,
+                activation=activation,
+                name=chain[0].name,
+                trailing=tuple(trailing),
+            )
+        # A layer kast does not model sits between the output and the width.
+        return None
+    return None
+
+
+def _sequential_output(entries: list[SequentialEntry]) -> tuple[OutputLayer, ...] | None:
+    chain: list[Layer] = []
+    for entry in reversed(entries):
+        if entry.conditional:
+            return None
+        if not isinstance(entry.layer, Layer):
+            return None
+        if entry.layer.kind in keras_api.INPUT_LAYERS:
+            break
+        chain.append(entry.layer)
+    out = _output_from_chain(chain)
+    return (out,) if out is not None else None
+
+
+def _tensor_output(value: Value) -> OutputLayer | None:
+    chain: list[Layer] = []
+    current: Value | None = value
+    for _ in range(1000):
+        if not isinstance(current, Tensor) or current.layer is None:
+            break
+        chain.append(current.layer)
+        if current.layer.kind in keras_api.UNIT_ARGUMENT or (
+            current.layer.kind == "TimeDistributed" and current.layer.inner is not None
+            and current.layer.inner.kind in keras_api.UNIT_ARGUMENT
+        ):
+            break
+        current = current.source
+    return _output_from_chain(chain)
+
+
+# --------------------------------------------------------------------- losses
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Loss(Value):
+    """A Keras loss: `"bce"`, `keras.losses.binary_crossentropy` or `BinaryCrossentropy(...)`."""
+
+    name: str  # canonical loss name (keras_api)
+    from_logits: Fact[bool]
+    node: cst.CSTNode
+
+    @property
+    def is_probability(self) -> bool:
+        return self.name in keras_api.PROBABILITY_LOSSES
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Metric(Value):
+    """A metric as compile receives it: a string, a function or a class instance."""
+
+    name: str  # the string, or the class / function name
+    is_class: bool
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Optimizer(Value):
+    """A Keras optimizer object: `Adam(learning_rate=...)`."""
+
+    name: str  # canonical qualified name
+    node: cst.Call
+
+
+@dataclass(frozen=True, slots=True)
+class CompileCall:
+    """One `model.compile(...)` with the model's output as it was at that point."""
+
+    node: cst.Call
+    model: Model
+    outputs: tuple[OutputLayer, ...] | None
+    loss: Value  # Loss, Sequence (per output), Mapping (by output name) or unknown
+    loss_node: cst.CSTNode | None
+    metrics: tuple[Metric, ...]
+    metrics_node: cst.CSTNode | None
+    optimizer: Value
+
+    def loss_per_output(self) -> list[tuple[OutputLayer, Loss]]:
+        """(output, loss) pairs where both are known; an unresolved mapping gives none."""
+        if self.outputs is None:
+            return []
+        from kast.analysis.values import Mapping, Sequence
+
+        loss = self.loss
+        if isinstance(loss, Loss):
+            return [(out, loss) for out in self.outputs]
+        if isinstance(loss, Sequence):
+            if len(loss.items) != len(self.outputs):
+                return []
+            return [(out, item) for out, item in zip(self.outputs, loss.items) if isinstance(item, Loss)]
+        if isinstance(loss, Mapping):
+            if len(self.outputs) == 1 and len(loss.items) == 1:
+                item = loss.items[0][1]
+                return [(self.outputs[0], item)] if isinstance(item, Loss) else []
+            pairs = []
+            for out in self.outputs:
+                if not isinstance(out.name, Known):
+                    continue
+                item = loss.get(out.name.value)
+                if isinstance(item, Loss):
+                    pairs.append((out, item))
+            return pairs
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class FitCall:
+    """One `model.fit(...)`: what it trains on."""
+
+    node: cst.Call
+    model: Model
+    x: Value
+    y: Value
+    validation_data: Value | None
+    compile: CompileCall | None  # the compile in force when fit() runs

@@ -1,0 +1,92 @@
+"""The semantic picture of one script: what every rule reads.
+
+Built by one walk of the LibCST tree (`kast.analysis.interpreter`).  Positions
+are computed lazily, only for files that have something to report: LibCST's
+position metadata is a full extra traversal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, OutputLayer
+from kast.analysis.values import Known, Value
+from kast.diagnostics import Span
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCall:
+    """`receiver.name(...)` where the name matters to a rule (removed APIs, predict ...)."""
+
+    receiver: Value
+    name: str
+    node: cst.Call
+
+
+@dataclass(frozen=True, slots=True)
+class KerasString:
+    """A string the script hands to Keras as a name: a loss, metric, optimizer or activation."""
+
+    kind: str  # "loss" | "metric" | "optimizer" | "activation"
+    text: str
+    node: cst.CSTNode
+
+
+@dataclass
+class Picture:
+    """Everything kast learnt about one script."""
+
+    module: cst.Module
+    path: str
+    models: list[Model] = field(default_factory=list)
+    compiles: list[CompileCall] = field(default_factory=list)
+    fits: list[FitCall] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
+    method_calls: list[MethodCall] = field(default_factory=list)
+    keras_strings: list[KerasString] = field(default_factory=list)
+    _positions: object = None
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """Where `node` stands in the source."""
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        pos = self._positions[node]  # type: ignore[index]
+        return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+
+    def source_line(self, line: int) -> str:
+        lines = self.module.code.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedOutput:
+    """One model output together with the loss a compile call trains it with."""
+
+    compile: CompileCall
+    output: OutputLayer
+    loss: Loss
+
+    @property
+    def activation(self) -> str | None:
+        return self.output.activation.value if isinstance(self.output.activation, Known) else None
+
+    @property
+    def units(self) -> int | None:
+        return self.output.units.value if isinstance(self.output.units, Known) else None
+
+    @property
+    def from_logits(self) -> bool | None:
+        return self.loss.from_logits.value if isinstance(self.loss.from_logits, Known) else None
+
+    @property
+    def activation_node(self) -> cst.CSTNode:
+        node = self.output.activation.node if isinstance(self.output.activation, Known) else None
+        return node or self.output.node
+
+
+def trained_outputs(picture: Picture) -> list[TrainedOutput]:
+    """Every (output layer, loss) pair the script's compile calls fix, where both are known."""
+    return [TrainedOutput(call, output, loss) for call in picture.compiles for output, loss in call.loss_per_output()]

@@ -1,0 +1,220 @@
+"""The pure core of kast: source bytes in, diagnostics out.
+
+`lint_bytes` reads one file's bytes (PEP 263 cookie honoured), parses them once
+with LibCST, builds the semantic picture once, and lets every selected rule
+judge it.  Bad input becomes a K000 diagnostic; an exception inside kast is
+reported for that file and never stops the others.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from kast.analysis.interpreter import build_picture
+from kast.analysis.picture import Picture
+from kast.config import Settings
+from kast.diagnostics import Diagnostic, Related, Severity, Span
+from kast.rules import BY_CODE, RULES
+
+# Files above this size are not analysed (K000): a training script is kilobytes.
+MAX_BYTES = 8 * 1024 * 1024
+# Bracket nesting beyond this is refused before LibCST sees it: CPython itself
+# stops at 200, and LibCST's native parser can crash the process on deep nests.
+MAX_NESTING = 190
+# A file that mentions none of these is only checked for syntax errors.
+_ML_MENTION = re.compile(rb"keras|tensorflow|tf_keras|sklearn")
+_BRACKETS = str.maketrans({c: None for c in map(chr, range(128)) if c not in "()[]{}"})
+
+
+class SourceError(Exception):
+    """The file cannot be analysed; reported as K000 at (line, column)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class FileResult:
+    """What linting one file gave: its diagnostics, or the internal error that stopped it."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    internal_error: str | None = None
+    source: str | None = None  # kept only when there is something to show
+
+
+def decode_source(data: bytes) -> str:
+    """Bytes to text as Python reads them (BOM, PEP 263 cookie); SourceError when impossible."""
+    if b"\x00" in data:
+        raise SourceError("binary file: it contains NUL bytes and is not Python source")
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"file too large to analyse ({len(data) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"bad encoding declaration: {exc}") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        raise SourceError(
+            f"invalid {encoding} byte 0x{data[exc.start]:02x}: not valid text in the file's encoding "
+            "(add a PEP 263 coding line if the file is not UTF-8)",
+            line,
+            column,
+        ) from None
+    except LookupError:
+        raise SourceError(f"unknown encoding '{encoding}' in the coding line") from None
+
+
+def _check_nesting(text: str) -> None:
+    depth = deepest = 0
+    for char in text.translate(_BRACKETS):
+        if char in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
+    if deepest <= MAX_NESTING:
+        return
+    # Brackets inside strings may inflate the count: let CPython decide.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<kast>", "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        raise SourceError(f"too deeply nested to analyse ({deepest} levels of brackets)", line) from None
+    if deepest > 1000:
+        raise SourceError(f"too deeply nested to analyse ({deepest} levels of brackets)")
+
+
+def _quick_syntax_check(text: str) -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<kast>", "exec", flags=0x400, dont_inherit=True)
+    except SyntaxError as exc:
+        raise SourceError(f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise SourceError(f"cannot be parsed: {type(exc).__name__}") from None
+
+
+def parse(text: str) -> cst.Module:
+    """LibCST module of `text`; SourceError with the parser's location on failure."""
+    _check_nesting(text)
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        # CPython's parser words errors better ("'(' was never closed") and places
+        # them where the mistake is; ask it, on this error path only.
+        _quick_syntax_check(text)
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        raise SourceError(f"syntax error: {message}", exc.raw_line, exc.raw_column) from None
+    except RecursionError:
+        raise SourceError("too deeply nested to analyse") from None
+
+
+def _k000(path: str, error: SourceError) -> Diagnostic:
+    rule = BY_CODE["K000"]
+    line = max(error.line, 1)
+    return Diagnostic(
+        path=path,
+        code=rule.code,
+        name=rule.name,
+        severity=rule.severity,
+        message=f"{error.message}; kast could not check this file.",
+        span=Span(line, error.column, line, error.column + 1),
+        hint="Fix the file so that Python can parse it.",
+    )
+
+
+def lint_text(text: str, path: str, settings: Settings, data: bytes | None = None) -> list[Diagnostic]:
+    """Diagnostics for one script's text; raises only on an internal error."""
+    selected = [r for r in RULES if r.code != "K000" and settings.is_selected(r.code, r.severity)]
+    raw = data if data is not None else text.encode("utf-8", "surrogatepass")
+    try:
+        if not _ML_MENTION.search(raw):
+            _quick_syntax_check(text)
+            return []
+        module = parse(text)
+    except SourceError as error:
+        return [_k000(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
+    if not selected:
+        return []
+    picture = build_picture(module, path)
+    return judge(picture, selected)
+
+
+def judge(picture: Picture, rules: list) -> list[Diagnostic]:  # type: ignore[type-arg]
+    """Run `rules` over a picture and place their findings in the file."""
+    diagnostics: dict[tuple[str, Span, str], Diagnostic] = {}
+    for rule in rules:
+        for finding in rule.check(picture):
+            span = picture.span(finding.node)
+            related = tuple(Related(picture.path, picture.span(node), text) for node, text in finding.related)
+            diagnostic = Diagnostic(
+                path=picture.path,
+                code=rule.code,
+                name=rule.name,
+                severity=rule.severity,
+                message=finding.message,
+                span=span,
+                hint=finding.hint,
+                related=related,
+            )
+            diagnostics.setdefault((rule.code, span, finding.message), diagnostic)
+    return sorted(diagnostics.values(), key=lambda d: d.sort_key)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
+    """Lint one file's bytes; never raises."""
+    result = FileResult(path)
+    try:
+        text = decode_source(data)
+    except SourceError as error:
+        if settings.is_selected("K000", Severity.ERROR):
+            result.diagnostics.append(_k000(path, error))
+        return result
+    try:
+        result.diagnostics = lint_text(text, path, settings, data)
+        if result.diagnostics:
+            result.source = text
+    except RecursionError:
+        error = SourceError("too deeply nested to analyse")
+        result.diagnostics = [_k000(path, error)]
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
+        result.internal_error = f"{type(exc).__name__}: {exc}{where}"
+    return result
+
+
+def lint_file(path: Path, display: str, settings: Settings) -> FileResult:
+    """Read and lint one file; unreadable files become K000."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        result = FileResult(display)
+        reason = exc.strerror or type(exc).__name__
+        result.diagnostics.append(_k000(display, SourceError(f"cannot read the file: {reason}")))
+        return result
+    return lint_bytes(data, display, settings)
+
+
+def lint_paths(files: list[tuple[Path, str]], settings: Settings) -> list[FileResult]:
+    """Lint files given as (path on disk, path as displayed), in order."""
+    return [lint_file(path, display, settings) for path, display in files]

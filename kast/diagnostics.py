@@ -1,0 +1,81 @@
+"""The data kast reports: spans, fixes and diagnostics.
+
+Plain frozen dataclasses with no LibCST node inside, so that a diagnostic can be
+serialised to every output format and cross a process boundary.  Coordinates
+follow LibCST: lines 1-based, columns 0-based code points, end exclusive; each
+emitter converts to its own convention.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """How sure kast is that the script is wrong."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of source text: lines 1-based, columns 0-based, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second location that explains a finding (e.g. where the loss is set)."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of `span` with `replacement`."""
+
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A repair: text edits that are safe (certainly meant) or unsafe."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of one rule at one place of one file."""
+
+    path: str
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    hint: str = ""
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    verified: bool | None = None
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)

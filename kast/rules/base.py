@@ -1,0 +1,64 @@
+"""What a rule is and what it returns.
+
+A rule module holds its documentation (the module docstring, in Ruff's
+sections), its `CODE`, `NAME` and `SEVERITY`, examples that must fire (`FIRES`)
+and must stay silent (`SILENT`), and a `check(picture)` that yields `Finding`s.
+Rules read the semantic picture; they do no I/O and know nothing of config or
+suppressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable, Iterable
+
+import libcst as cst
+
+from kast.analysis.picture import Picture
+from kast.diagnostics import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's verdict at one node, before it is placed in the file."""
+
+    node: cst.CSTNode
+    message: str  # what is wrong and what it does to the predictions
+    hint: str  # how to fix it
+    related: tuple[tuple[cst.CSTNode, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    fires: tuple[str, ...]
+    silent: tuple[str, ...]
+    check: Callable[[Picture], Iterable[Finding]]
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of `## What it does`."""
+        lines = self.doc.split("## What it does", 1)[-1].strip().split("\n\n", 1)[0]
+        return " ".join(lines.split())
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> "Rule":
+        return cls(
+            code=module.CODE,
+            name=module.NAME,
+            severity=module.SEVERITY,
+            doc=(module.__doc__ or "").strip(),
+            fires=tuple(module.FIRES),
+            silent=tuple(module.SILENT),
+            check=module.check,
+        )
+
+
+def snippet(picture: Picture, node: cst.CSTNode, limit: int = 48) -> str:
+    """The source of `node` on one line, shortened to `limit` characters."""
+    text = " ".join(picture.module.code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,88 @@
+"""K105 sigmoid-with-categorical-loss: independent sigmoids trained as one categorical distribution.
+
+## What it does
+Checks models whose output is a sigmoid over two or more units trained with
+`categorical_crossentropy` or `sparse_categorical_crossentropy`.
+
+## Why is this bad?
+Categorical crossentropy assumes the outputs form one probability
+distribution that sums to 1.  Sigmoid units do not: Keras rescales them to sum
+to 1 inside the loss, the unnormalised outputs drift, and `predict()` returns
+per-class scores that are not the class probabilities the loss was about.
+Thresholds and confidence read from them are wrong.
+
+## Example
+```python
+outputs = layers.Dense(10, activation="sigmoid")(x)
+model.compile(loss="sparse_categorical_crossentropy")
+```
+
+Use instead:
+```python
+outputs = layers.Dense(10, activation="softmax")(x)
+model.compile(loss="sparse_categorical_crossentropy")
+```
+(For multi-label targets keep sigmoid and use `binary_crossentropy`.)
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kast.analysis.picture import Picture, trained_outputs
+from kast.diagnostics import Severity
+from kast.rules.base import Finding, snippet
+
+CODE = "K105"
+NAME = "sigmoid-with-categorical-loss"
+SEVERITY = Severity.WARNING
+
+FIRES = (
+    """
+from tensorflow.keras.layers import Dense
+from tensorflow.keras.models import Sequential
+model = Sequential([Dense(64, activation="relu"), Dense(10, activation="sigmoid")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""",
+    """
+import tensorflow as tf
+inputs = tf.keras.Input((3,))
+outputs = tf.keras.layers.Dense(6, activation=tf.nn.sigmoid)(inputs)
+model = tf.keras.Model(inputs, outputs)
+model.compile(loss=tf.keras.losses.CategoricalCrossentropy(from_logits=False))
+""",
+)
+SILENT = (
+    """
+from tensorflow.keras.layers import Dense
+from tensorflow.keras.models import Sequential
+model = Sequential([Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""",
+    """
+from tensorflow.keras.layers import Dense
+from tensorflow.keras.models import Sequential
+model = Sequential([Dense(10, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+""",
+)
+
+
+def check(picture: Picture) -> Iterator[Finding]:
+    for trained in trained_outputs(picture):
+        units = trained.units
+        if trained.activation != "sigmoid" or units is None or units < 2:
+            continue
+        if trained.loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+            continue
+        yield Finding(
+            node=trained.activation_node,
+            message=(
+                f"The {units}-unit sigmoid output `{snippet(picture, trained.output.node)}` is trained with "
+                f"'{trained.loss.name}', which assumes one distribution over the classes: the sigmoids are "
+                "renormalised inside the loss and predict() returns scores that are not class probabilities."
+            ),
+            hint="Use activation=\"softmax\" for single-label classes; for multi-label targets keep sigmoid "
+                 "and use loss=\"binary_crossentropy\".",
+            related=((trained.loss.node, f"'{trained.loss.name}' set here"),),
+        )

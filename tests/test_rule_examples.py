@@ -1,0 +1,33 @@
+"""Every rule's own examples: FIRES must report the rule, SILENT must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from kast.rules import RULES
+from tests.conftest import codes
+
+FIRING = [(rule.code, i, src) for rule in RULES for i, src in enumerate(rule.fires)]
+QUIET = [(rule.code, i, src) for rule in RULES for i, src in enumerate(rule.silent)]
+
+
+@pytest.mark.parametrize(("code", "index", "source"), FIRING, ids=[f"{c}-fires-{i}" for c, i, _ in FIRING])
+def test_example_fires(code: str, index: int, source: str) -> None:
+    assert code in codes(source), f"{code} example {index} did not fire"
+
+
+@pytest.mark.parametrize(("code", "index", "source"), QUIET, ids=[f"{c}-silent-{i}" for c, i, _ in QUIET])
+def test_example_stays_silent(code: str, index: int, source: str) -> None:
+    assert code not in codes(source), f"{code} silent example {index} fired"
+
+
+def test_every_rule_has_examples_and_docs() -> None:
+    for rule in RULES:
+        assert rule.fires and rule.silent, rule.code
+        for section in ("## What it does", "## Why is this bad?", "## Example", "Use instead:"):
+            assert section in rule.doc, f"{rule.code} docs lack {section}"
+
+
+def test_codes_and_names_are_unique() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
