@@ -94,15 +94,22 @@ def rule(code: str | None, show_all: bool) -> None:
     from kast.rules import BY_CODE, RULES, default_selected
 
     if show_all or code is None:
+        rows = [(r.code, r.name, r.severity.value, "on" if default_selected(r) else "off", r.summary) for r in RULES]
+        if not sys.stdout.isatty():
+            # Plain, one rule a line, for pipes and scripts.
+            width = max(len(r[1]) for r in rows)
+            for row in rows:
+                click.echo(f"{row[0]}  {row[1]:<{width}}  {row[2]:<7}  {row[3]:<3}  {row[4]}")
+            return
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title="kast rules", show_lines=False)
+        table = Table(title="kast rules")
         for column in ("code", "name", "severity", "default", "what it checks"):
             table.add_column(column, overflow="fold")
-        for r in RULES:
-            table.add_row(r.code, r.name, r.severity.value, "on" if default_selected(r) else "off", r.summary)
-        Console(soft_wrap=False).print(table)
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
         return
     found = BY_CODE.get(code.upper())
     if found is None:

@@ -137,16 +137,22 @@ def _output_from_chain(chain: list[Layer]) -> OutputLayer | None:
     return None
 
 
+def _sets_width(layer: Layer) -> bool:
+    if layer.kind == "TimeDistributed" and layer.inner is not None:
+        layer = layer.inner
+    return layer.kind in keras_api.UNIT_ARGUMENT
+
+
 def _sequential_output(entries: list[SequentialEntry]) -> tuple[OutputLayer, ...] | None:
     chain: list[Layer] = []
     for entry in reversed(entries):
-        if entry.conditional:
-            return None
-        if not isinstance(entry.layer, Layer):
+        if entry.conditional or not isinstance(entry.layer, Layer):
             return None
         if entry.layer.kind in keras_api.INPUT_LAYERS:
             break
         chain.append(entry.layer)
+        if _sets_width(entry.layer):
+            break
     out = _output_from_chain(chain)
     return (out,) if out is not None else None
 
@@ -158,10 +164,7 @@ def _tensor_output(value: Value) -> OutputLayer | None:
         if not isinstance(current, Tensor) or current.layer is None:
             break
         chain.append(current.layer)
-        if current.layer.kind in keras_api.UNIT_ARGUMENT or (
-            current.layer.kind == "TimeDistributed" and current.layer.inner is not None
-            and current.layer.inner.kind in keras_api.UNIT_ARGUMENT
-        ):
+        if _sets_width(current.layer):
             break
         current = current.source
     return _output_from_chain(chain)

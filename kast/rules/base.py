@@ -42,8 +42,10 @@ class Rule:
     @property
     def summary(self) -> str:
         """The first sentence of `## What it does`."""
-        lines = self.doc.split("## What it does", 1)[-1].strip().split("\n\n", 1)[0]
-        return " ".join(lines.split())
+        paragraph = self.doc.split("## What it does", 1)[-1].strip().split("\n\n", 1)[0]
+        text = " ".join(paragraph.split())
+        end = text.find(". ")
+        return text if end < 0 else text[: end + 1]
 
     @classmethod
     def from_module(cls, module: ModuleType) -> "Rule":

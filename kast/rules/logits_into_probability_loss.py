@@ -108,7 +108,7 @@ def check(picture: Picture) -> Iterator[Finding]:
             "binary_focal_crossentropy": "BinaryFocalCrossentropy",
             "categorical_focal_crossentropy": "CategoricalFocalCrossentropy",
         }.get(trained.loss.name)
-        logits_fix = (f" or keep the logits and use keras.losses.{loss_class}(from_logits=True)"
+        logits_fix = (f", or keep the logits and use keras.losses.{loss_class}(from_logits=True)"
                       f" (then apply {wanted} to predict() output)") if loss_class else ""
         yield Finding(
             node=trained.output.node,

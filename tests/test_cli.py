@@ -1,0 +1,172 @@
+"""The command line: output formats, the JSON contract, exit codes, selection, `kast rule`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kast import __version__
+from kast.cli import main
+from kast.config import Settings
+from kast.diagnostics import Severity
+
+BUGGY = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([layers.Input((8,)), layers.Dense(1)])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+"""
+CLEAN = BUGGY.replace("layers.Dense(1)", 'layers.Dense(1, activation="sigmoid")')
+
+
+@pytest.fixture
+def scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "buggy.py").write_text(BUGGY)
+    (tmp_path / "clean.py").write_text(CLEAN)
+    return tmp_path
+
+
+def run(*args: str) -> "subprocess.CompletedProcess[str] | object":
+    return CliRunner().invoke(main, list(args))
+
+
+def test_json_contract(scripts: Path) -> None:
+    result = CliRunner().invoke(main, ["lint", "--output-format", "json", "buggy.py", "clean.py"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["version"] == 1
+    assert report["tool"] == {"name": "kast", "version": __version__}
+    assert report["summary"] == {"files": 2, "diagnostics": 1, "errors": 1}
+    [diag] = report["diagnostics"]
+    assert {"path", "code", "name", "severity", "message", "line", "column", "end_line", "end_column",
+            "related", "fix", "verified"} <= set(diag)
+    assert diag["path"] == "buggy.py"  # as given: relative stays relative
+    assert (diag["code"], diag["name"], diag["severity"]) == ("K101", "logits-into-probability-loss", "error")
+    # `layers.Dense(1)` on line 4, 1-based columns, end exclusive
+    assert (diag["line"], diag["column"], diag["end_line"], diag["end_column"]) == (4, 47, 4, 62)
+    assert diag["related"] == [{"path": "buggy.py", "line": 5, "column": 38, "end_line": 5, "end_column": 59,
+                                "message": "'binary_crossentropy' set here, from_logits=False"}]
+    assert diag["fix"] is None and diag["verified"] is None
+    assert "sigmoid" in diag["message"] and "from_logits=True" in diag["message"]
+
+
+def test_json_alias_and_nothing_else_on_stdout(scripts: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "kast", "lint", "--format", "json", "buggy.py"],
+                            capture_output=True, text=True, cwd=scripts)
+    assert result.returncode == 1
+    json.loads(result.stdout)
+
+
+def test_exit_codes(scripts: Path) -> None:
+    assert run("lint", "clean.py").exit_code == 0
+    assert run("lint", "buggy.py").exit_code == 1
+    assert run("lint", "--exit-zero", "buggy.py").exit_code == 0
+    assert run("lint", "--fail-on", "error", "buggy.py").exit_code == 1
+    assert run("lint", "--output-format", "yaml", "buggy.py").exit_code == 2
+    assert run("lint", "--select", "X1", "buggy.py").exit_code == 2
+
+
+def test_folder_is_searched_recursively_with_default_excludes(scripts: Path) -> None:
+    for folder in ("pkg/sub", ".venv/lib", "build", "__pycache__"):
+        (scripts / folder).mkdir(parents=True)
+        (scripts / folder / "train.py").write_text(BUGGY)
+    report = json.loads(run("lint", "--output-format", "json", ".").stdout)  # type: ignore[attr-defined]
+    assert sorted(Path(d["path"]).as_posix() for d in report["diagnostics"]) == ["buggy.py", "pkg/sub/train.py"]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ((), ["K101"]),
+        (("--select", "K1"), ["K101"]),
+        (("--select", "K10"), ["K101"]),
+        (("--select", "K101"), ["K101"]),
+        (("--select", "K102,K103"), []),
+        (("--ignore", "K1"), []),
+        (("--ignore", "K101"), []),
+        (("--select", "K1", "--ignore", "K10"), []),
+        (("--select", "K2", "--extend-select", "k101"), ["K101"]),
+    ],
+)
+def test_select_and_ignore(scripts: Path, options: tuple[str, ...], expected: list[str]) -> None:
+    result = CliRunner().invoke(main, ["lint", "--output-format", "json", *options, "buggy.py"])
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == expected
+
+
+def test_info_rules_are_off_unless_selected() -> None:
+    assert not Settings().is_selected("K504", Severity.INFO)
+    assert Settings().is_selected("K101", Severity.ERROR)
+    assert Settings(select=("K5",)).is_selected("K504", Severity.INFO)
+    assert Settings(extend_select=("K504",)).is_selected("K504", Severity.INFO)
+    assert not Settings(select=("K5",), ignore=("K504",)).is_selected("K504", Severity.INFO)
+
+
+def test_full_output(scripts: Path) -> None:
+    result = CliRunner().invoke(main, ["lint", "buggy.py"])
+    lines = result.stdout.splitlines()
+    assert lines[0] == "error[K101] logits-into-probability-loss"
+    assert lines[1] == "  --> buggy.py:4:47"
+    assert "4 | model = keras.Sequential([layers.Input((8,)), layers.Dense(1)])" in lines
+    marker = next(line for line in lines if "^" in line)
+    assert marker.index("^") == lines[lines.index(marker) - 1].index("layers.Dense(1)")
+    assert marker.count("^") == len("layers.Dense(1)")
+    assert any(line.startswith("  note: buggy.py:5:38:") for line in lines)
+    assert any(line.startswith("  help: Add activation=") for line in lines)
+    assert lines[-1] == "Found 1 problem (1 error) in 1 file."
+    assert "\x1b[" not in result.stdout  # no colour off a terminal
+
+
+def test_colour_only_when_asked(scripts: Path) -> None:
+    assert "\x1b[" in CliRunner().invoke(main, ["lint", "--color", "always", "buggy.py"]).stdout
+    assert "\x1b[" not in CliRunner().invoke(main, ["lint", "--color", "never", "buggy.py"]).stdout
+
+
+def test_clean_full_output(scripts: Path) -> None:
+    result = CliRunner().invoke(main, ["lint", "clean.py"])
+    assert result.stdout.strip() == "All checks passed (1 file checked)."
+
+
+def test_concise_output(scripts: Path) -> None:
+    result = CliRunner().invoke(main, ["lint", "--output-format", "concise", "buggy.py", "clean.py"])
+    first, summary = result.stdout.splitlines()
+    assert first.startswith("buggy.py:4:47: K101 The output layer `layers.Dense(1)` has no activation")
+    assert summary == "Found 1 problem (1 error) in 1 file."
+
+
+def test_rule_docs() -> None:
+    result = CliRunner().invoke(main, ["rule", "K101"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# K101 logits-into-probability-loss (error)")
+    for section in ("## What it does", "## Why is this bad?", "## Example", "Use instead:"):
+        assert section in result.stdout
+    assert CliRunner().invoke(main, ["rule", "k102"]).exit_code == 0
+    assert CliRunner().invoke(main, ["rule", "K999"]).exit_code == 2
+
+
+def test_rule_table_lists_every_rule() -> None:
+    from kast.rules import RULES
+
+    result = CliRunner().invoke(main, ["rule", "--all"], terminal_width=200)
+    assert result.exit_code == 0
+    for rule in RULES:
+        assert rule.code in result.stdout and rule.name in result.stdout
+
+
+def test_static_path_imports_no_ml_framework(scripts: Path) -> None:
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['kast', 'lint', '--exit-zero', 'buggy.py']\n"
+        "try:\n    runpy.run_module('kast', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "bad = [m for m in ('tensorflow', 'keras', 'tf_keras', 'numpy', 'torch', 'jax') if m in sys.modules]\n"
+        "print('IMPORTED', bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=scripts).stdout
+    assert "IMPORTED []" in out
