@@ -22,7 +22,7 @@ from kast.analysis.interpreter import build_picture
 from kast.analysis.picture import Picture
 from kast.config import Settings
 from kast.diagnostics import Diagnostic, Related, Severity, Span
-from kast.rules import BY_CODE, RULES
+from kast.rules import BY_CODE, RULES, Rule
 
 # Files above this size are not analysed (K000): a training script is kilobytes.
 MAX_BYTES = 8 * 1024 * 1024
@@ -159,24 +159,27 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
     return judge(picture, selected)
 
 
-def judge(picture: Picture, rules: list) -> list[Diagnostic]:  # type: ignore[type-arg]
+def judge(picture: Picture, rules: list[Rule]) -> list[Diagnostic]:
     """Run `rules` over a picture and place their findings in the file."""
+    findings = [(rule, finding) for rule in rules for finding in rule.check(picture)]
+    if not findings:
+        return []
+    nodes = [f.node for _, f in findings] + [node for _, f in findings for node, _ in f.related]
+    spans = picture.spans(nodes)
     diagnostics: dict[tuple[str, Span, str], Diagnostic] = {}
-    for rule in rules:
-        for finding in rule.check(picture):
-            span = picture.span(finding.node)
-            related = tuple(Related(picture.path, picture.span(node), text) for node, text in finding.related)
-            diagnostic = Diagnostic(
-                path=picture.path,
-                code=rule.code,
-                name=rule.name,
-                severity=rule.severity,
-                message=finding.message,
-                span=span,
-                hint=finding.hint,
-                related=related,
-            )
-            diagnostics.setdefault((rule.code, span, finding.message), diagnostic)
+    for rule, finding in findings:
+        span = spans[finding.node]
+        diagnostic = Diagnostic(
+            path=picture.path,
+            code=rule.code,
+            name=rule.name,
+            severity=rule.severity,
+            message=finding.message,
+            span=span,
+            hint=finding.hint,
+            related=tuple(Related(picture.path, spans[node], text) for node, text in finding.related),
+        )
+        diagnostics.setdefault((rule.code, span, finding.message), diagnostic)
     return sorted(diagnostics.values(), key=lambda d: d.sort_key)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from kast.analysis.positions import locate
 from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, OutputLayer
 from kast.analysis.values import Known, Value
 from kast.diagnostics import Span
@@ -47,14 +47,21 @@ class Picture:
     layers: list[Layer] = field(default_factory=list)
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
-    _positions: object = None
+    _positions: dict[cst.CSTNode, Span] | None = None
 
     def span(self, node: cst.CSTNode) -> Span:
         """Where `node` stands in the source."""
-        if self._positions is None:
-            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-        pos = self._positions[node]  # type: ignore[index]
-        return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+        return self.spans([node])[node]
+
+    def spans(self, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
+        """Where each of `nodes` stands; one code-generation pass for all that are new."""
+        known: dict[cst.CSTNode, Span] = self._positions if isinstance(self._positions, dict) else {}
+        missing = [n for n in nodes if n not in known]
+        if missing:
+            for node, pos in locate(self.module, missing).items():
+                known[node] = Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+            self._positions = known
+        return {n: known[n] for n in nodes if n in known}
 
     def source_line(self, line: int) -> str:
         lines = self.module.code.splitlines()
