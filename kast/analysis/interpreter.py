@@ -20,13 +20,26 @@ unknown parameters if nothing calls them (pyflakes' deferred functions).
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 import libcst as cst
 
 from kast.analysis import keras_api
-from kast.analysis.dataflow import Data, Estimator, Labels
+from kast.analysis.dataflow import (
+    Data,
+    Estimator,
+    FitEvent,
+    Inference,
+    KERAS_PREPROCESSING_LAYERS,
+    Labels,
+    Prediction,
+    PredictionUse,
+    Split,
+    Transform,
+    preprocessor_kind,
+    role_from_name,
+)
 from kast.analysis.models import (
     CompileCall,
     FitCall,
@@ -483,7 +496,7 @@ class Interpreter:
 
     def assign(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
-            scope.names[target.value] = value
+            scope.names[target.value] = _with_name_role(value, target)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             starred = any(isinstance(e, cst.StarredElement) for e in elements)
@@ -526,7 +539,9 @@ class Interpreter:
         if name == "None":
             return Const(None, node)
         value = scope.lookup(name)
-        return value if value is not None else UNKNOWN_VALUE
+        if value is None or value is UNKNOWN_VALUE:
+            return _with_name_role(UNKNOWN_VALUE, node)
+        return value
 
     def _eval_integer(self, node: cst.Integer, scope: Scope) -> Value:
         try:
@@ -561,10 +576,10 @@ class Interpreter:
                 return UserFunction(method, self.module_scope, owner)
             return UNKNOWN_VALUE
         if isinstance(owner, Data):
-            if attr in ("values", "T") and attr == "values":
+            if attr in ("values", "iloc", "loc", "array"):
                 return owner.derived(node)
             return Method(owner, attr, node)
-        if isinstance(owner, (Model, Layer, Estimator, Tensor, Loss)):
+        if isinstance(owner, (Model, Layer, Estimator, Tensor, Loss, Metric)):
             return Method(owner, attr, node)
         if owner is UNKNOWN_VALUE:
             return Method(owner, attr, node)
@@ -588,14 +603,19 @@ class Interpreter:
             key = _const(keys[0], str)
             found = owner.get(key) if isinstance(key, str) else None
             return found if found is not None else UNKNOWN_VALUE
-        if isinstance(owner, Data) and all(not isinstance(_const(k, str), str) for k in keys):
-            # Row slices and column picks by position keep the lineage.
-            return owner.derived(node)
+        if isinstance(owner, Data):
+            rows_only = all(isinstance(e.slice, cst.Slice) for e in node.slice) and len(node.slice) == 1
+            if rows_only:
+                return owner.derived(node)  # X[:n], p[:5]: the same kind of rows
+            return owner.derived(node, prediction=None, labels=None)  # a column or a mask
         return UNKNOWN_VALUE
 
     def _eval_binary(self, node: cst.BinaryOperation, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
         right = self.eval(node.right, scope)
+        data = left if isinstance(left, Data) else right if isinstance(right, Data) else None
+        if data is not None:
+            return data.derived(node, prediction=None, labels=None)
         op = _BINARY_OPS.get(type(node.operator))
         if op is not None and isinstance(left, Const) and isinstance(right, Const):
             a, b = left.value, right.value
@@ -608,6 +628,8 @@ class Interpreter:
 
     def _eval_unary(self, node: cst.UnaryOperation, scope: Scope) -> Value:
         value = self.eval(node.expression, scope)
+        if isinstance(value, Data):
+            return value.derived(node, prediction=None, labels=None)
         if isinstance(value, Const):
             if isinstance(node.operator, cst.Minus) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
                 return Const(-value.value, node)
@@ -617,9 +639,41 @@ class Interpreter:
 
     def _eval_comparison(self, node: cst.Comparison, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
+        if len(node.comparisons) == 1:
+            right = self.eval(node.comparisons[0].comparator, scope)
+            judged = self._compare_data(node, left, node.comparisons[0].operator, right)
+            if judged is not None:
+                return judged
+            return self._compare_consts(node, left, [right])
+        rights = [self.eval(t.comparator, scope) for t in node.comparisons]
+        return self._compare_consts(node, left, rights)
+
+    def _compare_data(self, node: cst.Comparison, left: Value, op: cst.BaseCompOp, right: Value) -> Value | None:
+        """`p > 0.5` on predictions (a threshold) and `p == y` (an equality with labels)."""
+        if not isinstance(left, Data) and not isinstance(right, Data):
+            return None
+        pred_side = left if isinstance(left, Data) and left.prediction is not None else (
+            right if isinstance(right, Data) and right.prediction is not None else None)
+        base = left if isinstance(left, Data) else right
+        assert isinstance(base, Data)
+        if pred_side is not None and pred_side.prediction is not None:
+            prediction = pred_side.prediction
+            if isinstance(op, (cst.GreaterThan, cst.GreaterThanEqual, cst.LessThan, cst.LessThanEqual)):
+                other = right if pred_side is left else left
+                threshold = _const(other, (int, float))
+                if isinstance(threshold, (int, float)) and prediction.post == "raw":
+                    self.picture.prediction_uses.append(
+                        PredictionUse("threshold", prediction, node, threshold=float(threshold)))
+                    return pred_side.derived(node, prediction=replace(prediction, post="thresholded"))
+            elif isinstance(op, (cst.Equal, cst.NotEqual)) and prediction.post == "raw":
+                other = right if pred_side is left else left
+                if not isinstance(other, Const):
+                    self.picture.prediction_uses.append(PredictionUse("equality", prediction, node))
+        return base.derived(node, prediction=None, labels=None)
+
+    def _compare_consts(self, node: cst.Comparison, left: Value, rights: list[Value]) -> Value:
         result: bool | None = True
-        for target in node.comparisons:
-            right = self.eval(target.comparator, scope)
+        for target, right in zip(node.comparisons, rights):
             op = _COMPARE_OPS.get(type(target.operator))
             if result and op is not None and isinstance(left, Const) and isinstance(right, Const):
                 try:
@@ -709,11 +763,18 @@ class Interpreter:
         if isinstance(func, UserClass):
             return self._instantiate(func, args, node)
         if isinstance(func, Layer):
+            first = args.get("inputs", 0)
+            if first is not None and isinstance(first[0], Data):
+                return first[0].derived(node, transforms=first[0].transforms + (Transform(func, node),),
+                                        prediction=None)
             source = args.positional[0][0] if len(args.positional) == 1 and not args.keywords.get("inputs") else None
             if source is None and "inputs" in args.keywords:
                 source = args.keywords["inputs"][0]
             return Tensor(node, func, source)
         if isinstance(func, Model):
+            first = args.get("inputs", 0) or args.get("x", 0)
+            if first is not None and isinstance(first[0], Data):
+                return self._predict(func, "__call__", first, node)
             return Tensor(node, None, None, opaque=True)
         return UNKNOWN_VALUE
 
@@ -811,7 +872,36 @@ class Interpreter:
             return self._estimator_method(receiver, method.name, args, node)
         if isinstance(receiver, Data):
             return self._data_method(receiver, method.name, args, node)
+        if isinstance(receiver, Layer) and method.name == "adapt":
+            self._fit_event(receiver, args.get("data", 0), node)
+            return Const(None)
+        if isinstance(receiver, Metric) and method.name == "update_state":
+            predicted = args.get("y_pred", 1)
+            if predicted is not None and isinstance(predicted[0], Data) and predicted[0].prediction is not None:
+                self.picture.prediction_uses.append(PredictionUse(
+                    "update_state", predicted[0].prediction, predicted[1].value, metric=receiver))
+            return Const(None)
         return UNKNOWN_VALUE
+
+    def _fit_event(self, estimator: Value, item: tuple[Value, cst.Arg] | None, node: cst.Call) -> None:
+        if item is None:
+            return
+        if isinstance(estimator, Estimator):
+            estimator.fitted_on.append(item[0])
+        self.picture.fit_events.append(FitEvent(estimator, item[0], node, item[1].value, self.picture.tick()))
+
+    def _predict(self, model: Model, method: str, item: tuple[Value, cst.Arg] | None, node: cst.Call) -> Value:
+        x = item[0] if item is not None else UNKNOWN_VALUE
+        self.picture.inferences.append(Inference(model, method, x, item[1].value if item else None, node))
+        compile_call = model.compiles[-1] if model.compiles else None
+        from_logits: bool | None = None
+        if compile_call is not None:
+            pairs = compile_call.loss_per_output()
+            if len(pairs) == 1 and isinstance(pairs[0][1].from_logits, Known):
+                from_logits = pairs[0][1].from_logits.value
+        prediction = Prediction(model, model.output_layers(), from_logits, node)
+        base = x if isinstance(x, Data) else Data(node)
+        return Data(node, role=base.role, role_node=base.role_node, origin=base.origin, prediction=prediction)
 
     def _model_method(self, model: Model, name: str, args: Args, node: cst.Call) -> Value:
         if name == "add" and model.kind == "sequential":
@@ -830,6 +920,13 @@ class Interpreter:
         if name == "compile":
             self._compile(model, args, node)
             return Const(None)
+        if name in ("predict", "predict_on_batch"):
+            return self._predict(model, name, args.get("x", 0), node)
+        if name == "evaluate":
+            x = args.get("x", 0)
+            self.picture.inferences.append(Inference(model, name, x[0] if x else UNKNOWN_VALUE,
+                                                     x[1].value if x else None, node))
+            return UNKNOWN_VALUE
         if name == "fit":
             x = args.get("x", 0)
             y = args.get("y", 1)
@@ -842,17 +939,26 @@ class Interpreter:
         return UNKNOWN_VALUE
 
     def _estimator_method(self, estimator: Estimator, name: str, args: Args, node: cst.Call) -> Value:
-        data = args.get("X", 0) or args.get("y", 0)
-        if name in ("fit", "fit_transform", "partial_fit") and data is not None:
-            estimator.fitted_on.append(data[0])
+        data = args.get("X", 0) or args.get("texts", 0) or args.get("y", 0) or args.get("raw_documents", 0)
+        if name in ("fit", "fit_transform", "partial_fit", "fit_on_texts", "fit_resample"):
+            self._fit_event(estimator, data, node)
         short = estimator.qualname.rsplit(".", 1)[-1]
-        if name in ("fit_transform", "transform"):
+        if name == "fit_resample":
+            outputs = []
+            for item in (args.get("X", 0), args.get("y", 1)):
+                base = item[0] if item is not None and isinstance(item[0], Data) else Data(node)
+                outputs.append(base.derived(node, resampled=node if base.role is None else base.resampled))
+            return Sequence(tuple(outputs), node)
+        if name in ("fit_transform", "transform", "texts_to_sequences", "texts_to_matrix"):
+            labels = None
             if short == "LabelEncoder":
-                return Data(node, labels=Labels("integer", node))
-            if short == "OneHotEncoder" and self._dense_onehot(estimator):
-                return Data(node, labels=Labels("onehot", node))
-            return Data(node)
-        if name == "fit":
+                labels = Labels("integer", node)
+            elif short == "OneHotEncoder" and self._dense_onehot(estimator):
+                labels = Labels("onehot", node)
+            base = data[0] if data is not None and isinstance(data[0], Data) else Data(node)
+            return base.derived(node, transforms=base.transforms + (Transform(estimator, node),), labels=labels,
+                                prediction=None)
+        if name in ("fit", "partial_fit"):
             return estimator
         return UNKNOWN_VALUE
 
@@ -867,11 +973,42 @@ class Interpreter:
         return False
 
     def _data_method(self, data: Data, name: str, args: Args, node: cst.Call) -> Value:
-        if name in ("copy", "to_numpy", "reshape", "ravel", "flatten", "squeeze"):
+        if name in ("copy", "to_numpy", "drop", "dropna", "fillna", "head", "tail", "sample", "numpy",
+                    "reset_index", "sort_index", "__array__"):
             return data.derived(node)
+        if name in ("reshape", "ravel", "flatten", "squeeze"):
+            prediction = data.prediction
+            if prediction is not None and (name != "reshape" or _flattening_reshape(args)):
+                prediction = replace(prediction, flattened=True)
+            return data.derived(node, prediction=prediction)
         if name == "astype":
-            return data.derived(node)
+            prediction = data.prediction
+            if prediction is not None and prediction.post == "raw":
+                prediction = replace(prediction, post="cast")
+            return data.derived(node, prediction=prediction)
+        if name == "argmax":
+            return self._argmax(data, args.get("axis", 0), node)
+        if name == "round":
+            return self._round(data, node)
+        if name in ("map", "replace", "apply", "pop"):
+            return data.derived(node, prediction=None, labels=None)
         return UNKNOWN_VALUE
+
+    def _argmax(self, data: Data, axis_arg: tuple[Value, cst.Arg] | None, node: cst.Call) -> Value:
+        if data.prediction is None:
+            return data.derived(node, labels=None)
+        axis = _const(axis_arg[0], int) if axis_arg is not None else None
+        if data.prediction.post == "raw":
+            self.picture.prediction_uses.append(PredictionUse(
+                "argmax", data.prediction, node, axis=axis if isinstance(axis, int) else None))
+        return data.derived(node, prediction=replace(data.prediction, post="argmax"))
+
+    def _round(self, data: Data, node: cst.Call) -> Value:
+        if data.prediction is None:
+            return data.derived(node)
+        if data.prediction.post == "raw":
+            self.picture.prediction_uses.append(PredictionUse("round", data.prediction, node))
+        return data.derived(node, prediction=replace(data.prediction, post="rounded"))
 
     def _compile(self, model: Model, args: Args, node: cst.Call) -> None:
         loss_arg = args.get("loss", 1)
@@ -938,6 +1075,11 @@ class Interpreter:
             return Tensor(node, None)
         if layer_name is not None and layer_name[:1].isupper():
             return self._make_layer(layer_name, args, node)
+        dataset = _keras_dataset(qualname)
+        if dataset:
+            return Sequence(tuple(Sequence((Data(node, role=role, role_node=node, origin=node),
+                                            Data(node, role=role, role_node=node, origin=node)), node)
+                                  for role in ("train", "test")), node)
         if qualname in keras_api.SEQUENTIAL:
             return self._make_sequential(args, node)
         if qualname in keras_api.FUNCTIONAL_MODEL:
@@ -954,16 +1096,24 @@ class Interpreter:
             return Metric(metric, True, node)
         optimizer = qualname.startswith("keras.optimizers.") and qualname.rsplit(".", 1)[1][:1].isupper()
         if optimizer and ".schedules." not in qualname:
-            return Optimizer(qualname, node)
+            made = Optimizer(qualname, node)
+            self.picture.optimizers.append(made)
+            return made
         if qualname == "keras.utils.to_categorical":
             classes = args.get("num_classes", 1)
             count = _int_fact(classes[0], classes[1].value) if classes else UNKNOWN
             return Data(node, labels=Labels("onehot", node, count))
         if qualname == "pandas.get_dummies":
             return Data(node, labels=Labels("onehot", node))
-        if qualname.startswith("sklearn.") and qualname.rsplit(".", 1)[1][:1].isupper():
-            return Estimator(qualname, node)
-        if qualname in ("sklearn.model_selection.train_test_split",):
+        handled = self._call_data_function(qualname, args, node)
+        if handled is not None:
+            return handled
+        if qualname in ("sklearn.pipeline.make_pipeline", "sklearn.compose.make_column_transformer"):
+            return Estimator(qualname, node, "pipeline")
+        short = qualname.rsplit(".", 1)[1] if "." in qualname else qualname
+        if short[:1].isupper() and (qualname.startswith(("sklearn.", "imblearn.")) or preprocessor_kind(qualname)):
+            return Estimator(qualname, node, preprocessor_kind(qualname))
+        if qualname in ("sklearn.model_selection.train_test_split", "keras.utils.split_dataset"):
             return self._split(args, node)
         if qualname in ("numpy.random.randint",) or qualname == "numpy.random.Generator.integers":
             return self._random_integers(args, node)
@@ -988,16 +1138,74 @@ class Interpreter:
         return Data(node, labels=Labels("integer", node))
 
     def _split(self, args: Args, node: cst.Call) -> Value:
+        """train_test_split(*arrays): a (train, held-out) pair per array, in the documented order.
+
+        The held-out part of a whole data set is test data; of a training set
+        (a nested split), validation data.
+        """
         if args.starred:
             return UNKNOWN_VALUE
+        inputs = [value for value, _ in args.positional]
+        self.picture.splits.append(Split(node, tuple(inputs), self.picture.tick()))
         outputs: list[Value] = []
-        for value, _ in args.positional:
-            for role in ("train", "test"):
-                if isinstance(value, Data):
-                    outputs.append(value.derived(node, role=role))
-                else:
-                    outputs.append(Data(node, role=role))
+        for value in inputs:
+            base = value if isinstance(value, Data) else Data(node, origin=node)
+            held_out = "validation" if base.role in ("train", "validation") else "test"
+            for role in ("train", held_out):
+                outputs.append(base.derived(node, role=role, role_node=node, prediction=None))
         return Sequence(tuple(outputs), node)
+
+    def _call_data_function(self, qualname: str, args: Args, node: cst.Call) -> Value | None:
+        """numpy, pandas, TensorFlow and scikit-learn functions that carry data lineage."""
+        module, _, name = qualname.rpartition(".")
+        first = args.positional[0][0] if args.positional else None
+        if module in ("pandas", "numpy") and name.startswith(("read_", "load")) or qualname in (
+                "numpy.genfromtxt", "numpy.fromfile", "pandas.DataFrame", "numpy.loadtxt"):
+            return Data(node, origin=node)
+        if qualname in ("numpy.concatenate", "numpy.vstack", "numpy.row_stack", "numpy.append", "pandas.concat",
+                        "tensorflow.concat"):
+            return self._concatenate(args, node)
+        if qualname in ("sklearn.utils.resample", "sklearn.utils.shuffle") and isinstance(first, Data):
+            if name == "resample" and first.role is None:
+                return first.derived(node, resampled=node)
+            return first.derived(node)
+        if module in ("numpy", "tensorflow", "tensorflow.math") and name == "argmax" and isinstance(first, Data):
+            # Without an axis, numpy flattens and TensorFlow reduces axis 0: not the class axis.
+            return self._argmax(first, args.get("axis", 1), node)
+        if module in ("numpy", "tensorflow", "tensorflow.math") and name in ("round", "rint", "around"):
+            return self._round(first, node) if isinstance(first, Data) else UNKNOWN_VALUE
+        if qualname == "numpy.where" and isinstance(first, Data) and len(args.positional) == 3:
+            return first.derived(node)
+        if module == "numpy" and name in ("squeeze", "ravel", "array", "asarray", "copy", "expand_dims",
+                                          "log1p", "log", "sqrt", "clip", "nan_to_num", "float32"):
+            if isinstance(first, Data):
+                if first.prediction is not None and name in ("squeeze", "ravel"):
+                    return first.derived(node, prediction=replace(first.prediction, flattened=True))
+                keep = name in ("array", "asarray", "copy", "expand_dims")
+                return first.derived(node) if keep else first.derived(node, prediction=None)
+            return None
+        if qualname.startswith("sklearn.metrics.") and name in _LABEL_METRICS:
+            for item in (args.get("y_true", 0), args.get("y_pred", 1)):
+                if item is not None and isinstance(item[0], Data) and item[0].prediction is not None \
+                        and item[0].prediction.post == "raw":
+                    self.picture.prediction_uses.append(
+                        PredictionUse("label_metric", item[0].prediction, item[1].value, detail=name))
+            return UNKNOWN_VALUE
+        return None
+
+    def _concatenate(self, args: Args, node: cst.Call) -> Value:
+        items: list[Value] = []
+        for value, _ in args.positional[:2]:
+            items.extend(value.items if isinstance(value, Sequence) else [value])
+        data = [v for v in items if isinstance(v, Data)]
+        if not data:
+            return Data(node, origin=node)
+        roles = {d.role for d in data}
+        test = next((d for d in data if d.role == "test"), None)
+        resampled = next((d.resampled for d in data if d.resampled is not None), None)
+        return Data(node, role=roles.pop() if len(roles) == 1 and len(data) == len(items) else None,
+                    origin=data[0].origin, transforms=data[0].transforms, resampled=resampled,
+                    contains_test=(node if test is not None and len(roles) > 1 else None))
 
     def _make_layer(self, kind: str, args: Args, node: cst.Call) -> Value:
         units: Fact[int] = UNKNOWN
@@ -1127,6 +1335,41 @@ def _items(value: Value, node: cst.CSTNode) -> list[tuple[Value, cst.CSTNode]]:
     if isinstance(value, Mapping):
         return []
     return [(value, node)]
+
+
+_LABEL_METRICS = frozenset(
+    {"accuracy_score", "f1_score", "precision_score", "recall_score", "confusion_matrix", "classification_report",
+     "balanced_accuracy_score", "precision_recall_fscore_support", "cohen_kappa_score", "matthews_corrcoef",
+     "jaccard_score", "fbeta_score"}
+)
+
+
+def _keras_dataset(qualname: str) -> bool:
+    """keras.datasets.<name>.load_data: ((x_train, y_train), (x_test, y_test))."""
+    return qualname.startswith("keras.datasets.") and qualname.endswith(".load_data")
+
+
+def _flattening_reshape(args: Args) -> bool:
+    shape = [v for v, _ in args.positional]
+    if len(shape) == 1 and isinstance(shape[0], Sequence):
+        shape = list(shape[0].items)
+    return len(shape) == 1 and _const(shape[0], int) == -1
+
+
+def _with_name_role(value: Value, target: cst.Name) -> Value:
+    """Data bound to a name like X_test takes that role when no split gave it one."""
+    role = role_from_name(target.value)
+    if role is None:
+        return value
+    if isinstance(value, Data):
+        if value.role is None and value.prediction is None:
+            return value.derived(value.node or target, role=role, role_node=target)
+        if value.role == "test" and role == "validation" and value.role_node is not None:
+            return value.derived(value.node or target, role=role)  # a held-out part named as validation
+        return value
+    if value is UNKNOWN_VALUE and role in ("test", "validation"):
+        return Data(target, role=role, role_node=target)
+    return value
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:

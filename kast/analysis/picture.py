@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from kast.analysis.dataflow import FitEvent, Inference, PredictionUse, Split
 from kast.analysis.positions import locate
-from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, OutputLayer
+from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, Optimizer, OutputLayer
 from kast.analysis.values import Known, Value
 from kast.diagnostics import Span
 
@@ -45,9 +46,19 @@ class Picture:
     compiles: list[CompileCall] = field(default_factory=list)
     fits: list[FitCall] = field(default_factory=list)
     layers: list[Layer] = field(default_factory=list)
+    optimizers: list[Optimizer] = field(default_factory=list)
+    fit_events: list[FitEvent] = field(default_factory=list)
+    splits: list[Split] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)
+    prediction_uses: list[PredictionUse] = field(default_factory=list)
+    clock: int = 0  # orders fit events and splits as the script runs them
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
     _positions: dict[cst.CSTNode, Span] | None = None
+
+    def tick(self) -> int:
+        self.clock += 1
+        return self.clock
 
     def span(self, node: cst.CSTNode) -> Span:
         """Where `node` stands in the source."""

@@ -1,0 +1,62 @@
+"""Small judgements over a compile call that several K4/K5 rules share.
+
+These read the picture only (the compile's outputs, loss and metrics); they
+derive nothing from syntax the picture has not already resolved.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kast.analysis import keras_api
+from kast.analysis.models import CompileCall, Loss, Metric
+from kast.analysis.values import Known, Mapping, Sequence
+
+# `metrics=["accuracy"]`: Keras picks binary/categorical/sparse accuracy from the loss.
+ACCURACY_STRINGS = frozenset({"accuracy", "acc"})
+
+
+def is_accuracy(metric: Metric) -> bool:
+    """'accuracy' / 'acc' or the exact-equality `Accuracy` class."""
+    if metric.is_class:
+        return metric.name == "Accuracy"
+    return metric.name in ACCURACY_STRINGS
+
+
+def is_any_accuracy(metric: Metric) -> bool:
+    """Any accuracy flavour: 'accuracy', 'binary_accuracy', `CategoricalAccuracy()` ..."""
+    if metric.is_class:
+        return metric.name in keras_api.CLASSIFICATION_METRIC_CLASSES
+    return metric.name in keras_api.CLASSIFICATION_METRIC_STRINGS
+
+
+def losses(call: CompileCall) -> list[Loss]:
+    """Every loss the compile states, whatever the outputs are."""
+    loss = call.loss
+    if isinstance(loss, Loss):
+        return [loss]
+    if isinstance(loss, Sequence):
+        return [item for item in loss.items if isinstance(item, Loss)]
+    if isinstance(loss, Mapping):
+        return [item for _, item in loss.items if isinstance(item, Loss)]
+    return []
+
+
+def classifier_evidence(call: CompileCall) -> tuple[cst.CSTNode, str, str] | None:
+    """Why this compile trains a classifier: (node, what it says, output kind).
+
+    The output kind is "probabilities" for a sigmoid/softmax output or a
+    probability loss with from_logits False, "logits" for from_logits True.
+    None when nothing known says the model classifies.
+    """
+    for output in call.outputs or ():
+        if isinstance(output.activation, Known) and output.activation.value in keras_api.PROBABILITY_ACTIVATIONS:
+            node = output.activation.node or output.node
+            return node, f"{output.activation.value} output layer", "probabilities"
+    for loss in losses(call):
+        if loss.is_probability:
+            if loss.from_logits == Known(True):
+                return loss.node, f"'{loss.name}' loss with from_logits=True", "logits"
+            if loss.from_logits == Known(False):
+                return loss.node, f"'{loss.name}' loss", "probabilities"
+    return None

@@ -1,0 +1,197 @@
+"""K304 removed-keras-api: a model method that Keras no longer has.
+
+## What it does
+Checks calls of `predict_classes`, `predict_proba`, `fit_generator`,
+`evaluate_generator` and `predict_generator` on a Keras model.
+
+## Why is this bad?
+`predict_classes` and `predict_proba` were removed in TensorFlow 2.6, and the
+`*_generator` methods are gone in Keras 3 (TensorFlow 2.16+): the script stops
+with `AttributeError` at that line, after the whole training run when the call
+comes last.  `fit`, `evaluate` and `predict` accept generators,
+`keras.utils.PyDataset`/`Sequence` objects and `tf.data` datasets directly.
+
+`predict_proba` is reported on a Keras model only: scikit-learn estimators
+still have it.
+
+## Example
+```python
+model.fit_generator(train_flow, epochs=10)
+classes = model.predict_classes(x_test)
+```
+
+Use instead:
+```python
+model.fit(train_flow, epochs=10)
+classes = np.argmax(model.predict(x_test), axis=-1)  # softmax output
+# classes = (model.predict(x_test) > 0.5).astype("int32")  # sigmoid output
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from kast.analysis.models import Model
+from kast.analysis.picture import Picture
+from kast.analysis.values import UNKNOWN_VALUE, Known
+from kast.diagnostics import Severity
+from kast.rules.base import Finding
+
+CODE = "K304"
+NAME = "removed-keras-api"
+SEVERITY = Severity.ERROR
+
+FIRES = (
+    """
+import numpy as np
+from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+model = Sequential([Dense(64, activation="relu", input_shape=(20,)), Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, epochs=5)
+classes = model.predict_classes(x_test)
+""",
+    """
+import tensorflow as tf
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
+flow = ImageDataGenerator(rescale=1 / 255).flow_from_directory("data/train", target_size=(64, 64))
+model = tf.keras.models.load_model("base.h5")
+model.fit_generator(flow, steps_per_epoch=len(flow), epochs=3)
+""",
+    """
+from keras.models import load_model
+def evaluate(net, test_flow):
+    return net.evaluate_generator(test_flow, steps=len(test_flow))
+""",
+)
+SILENT = (
+    """
+from sklearn.linear_model import LogisticRegression
+import tensorflow as tf
+clf = LogisticRegression().fit(X_train, y_train)
+scores = clf.predict_proba(X_test)[:, 1]
+""",
+    """
+import numpy as np
+from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_flow, epochs=3)
+classes = np.argmax(model.predict(x_test), axis=-1)
+""",
+    """
+def report(estimator, X):
+    return estimator.predict_proba(X)
+""",
+    """
+import numpy as np
+def evaluate(learner, flow):
+    return learner.predict_generator(flow)
+""",
+)
+
+_REMOVED = frozenset({"predict_classes", "predict_proba", "fit_generator", "evaluate_generator", "predict_generator"})
+# Removed methods that a receiver kast cannot see may still have (scikit-learn estimators).
+_ALSO_OUTSIDE_KERAS = frozenset({"predict_proba"})
+_GENERATOR_REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+_KERAS_MODULES = ("keras", "tensorflow", "tf_keras")
+
+
+def check(picture: Picture) -> Iterator[Finding]:
+    seen: set[int] = set()
+    keras_imported: bool | None = None
+    for call in picture.method_calls:
+        if call.name not in _REMOVED or id(call.node) in seen:
+            continue
+        model = call.receiver if isinstance(call.receiver, Model) else None
+        if model is None:
+            if call.receiver is not UNKNOWN_VALUE or call.name in _ALSO_OUTSIDE_KERAS:
+                continue
+            if keras_imported is None:
+                keras_imported = _imports_keras(picture.module)
+            if not keras_imported:
+                continue
+        seen.add(id(call.node))
+        related: tuple[tuple[cst.CSTNode, str], ...] = ()
+        if model is not None:
+            made = "loaded" if model.kind == "loaded" else "built"
+            related = ((model.node, f"the Keras model is {made} here"),)
+        yield Finding(node=call.node, message=_message(call.name), hint=_hint(call.name, model), related=related)
+
+
+def _message(name: str) -> str:
+    if name in ("predict_classes", "predict_proba"):
+        return (f"`{name}()` was removed from Keras models in TensorFlow 2.6 (and Keras 3): this line raises "
+                "AttributeError, so the script never gets its predictions.")
+    consequence = {
+        "fit_generator": "the model is never trained",
+        "evaluate_generator": "the model is never evaluated",
+        "predict_generator": "no predictions are made",
+    }[name]
+    return f"`{name}()` was removed in Keras 3 (TensorFlow 2.16+): this line raises AttributeError, so {consequence}."
+
+
+def _hint(name: str, model: Model | None) -> str:
+    if name == "predict_proba":
+        return "Use model.predict(x): a sigmoid or softmax output already returns the probabilities."
+    if name == "predict_classes":
+        activation = _output_activation(model)
+        argmax = "np.argmax(model.predict(x), axis=-1)"
+        threshold = '(model.predict(x) > 0.5).astype("int32")'
+        if activation == "softmax":
+            return f"Use {argmax} for this softmax output."
+        if activation == "sigmoid":
+            return f"Use {threshold} for this sigmoid output."
+        return f"Use {argmax} for a softmax output, or {threshold} for a sigmoid output."
+    replacement = _GENERATOR_REPLACEMENT[name]
+    return (f"Call model.{replacement}(...) with the same generator: {replacement}() accepts generators, "
+            "keras.utils.Sequence/PyDataset objects and tf.data datasets (steps_per_epoch/steps keep working).")
+
+
+def _output_activation(model: Model | None) -> str | None:
+    outputs = model.output_layers() if model is not None else None
+    if outputs is None or len(outputs) != 1 or not isinstance(outputs[0].activation, Known):
+        return None
+    return outputs[0].activation.value
+
+
+def _imports_keras(module: cst.Module) -> bool:
+    """True when the module imports Keras or TensorFlow at module level (also inside if/try blocks).
+
+    A stop-gap until the picture records this fact itself.
+    """
+    return any(_names_keras(stmt) for stmt in _module_level_statements(module.body))
+
+
+def _module_level_statements(body: "tuple[cst.BaseStatement, ...] | list[cst.BaseStatement]") -> Iterator[cst.CSTNode]:
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            yield from stmt.body
+        elif isinstance(stmt, (cst.If, cst.Try, cst.With)):
+            suites: list[cst.BaseSuite] = [stmt.body]
+            if isinstance(stmt, cst.If) and isinstance(stmt.orelse, cst.Else):
+                suites.append(stmt.orelse.body)
+            if isinstance(stmt, cst.Try):
+                suites.extend(handler.body for handler in stmt.handlers)
+            for suite in suites:
+                if isinstance(suite, cst.IndentedBlock):
+                    yield from _module_level_statements(suite.body)
+                elif isinstance(suite, cst.SimpleStatementSuite):
+                    yield from suite.body
+
+
+def _names_keras(stmt: cst.CSTNode) -> bool:
+    if isinstance(stmt, cst.Import):
+        return any(_top_module(alias.name) in _KERAS_MODULES for alias in stmt.names)
+    if isinstance(stmt, cst.ImportFrom) and stmt.module is not None and not stmt.relative:
+        return _top_module(stmt.module) in _KERAS_MODULES
+    return False
+
+
+def _top_module(node: cst.BaseExpression) -> str:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else ""

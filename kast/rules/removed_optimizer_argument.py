@@ -1,0 +1,124 @@
+"""K501 removed-optimizer-argument: `lr=` or `decay=` given to a Keras optimizer.
+
+## What it does
+Checks calls of Keras optimizer classes (`keras.optimizers.Adam(...)`,
+`tf.keras.optimizers.SGD(...)`, `from keras.optimizers import RMSprop`) that
+pass `lr=` or a non-zero `decay=`.  The `keras.optimizers.legacy` classes,
+which still take both, are left alone.
+
+## Why is this bad?
+Keras 3 optimizers reject `lr=` (`ValueError: Argument(s) not recognized`), and
+the TensorFlow 2.11–2.15 optimizers drop it with a log warning and train with
+the default learning rate instead of the one the script chose.  `decay=` is
+ignored by Keras 3 (a warning, then no decay at all) and raises `ValueError`
+in TensorFlow 2.11–2.15: the learning-rate schedule the script asks for never
+happens.
+
+## Example
+```python
+opt = keras.optimizers.SGD(lr=0.01, decay=1e-6, momentum=0.9)
+```
+
+Use instead:
+```python
+schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)
+opt = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from kast.analysis.picture import Picture
+from kast.diagnostics import Severity
+from kast.rules.base import Finding
+
+CODE = "K501"
+NAME = "removed-optimizer-argument"
+SEVERITY = Severity.ERROR
+
+FIRES = (
+    """
+from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.RMSprop(lr=1e-3), loss="binary_crossentropy")
+""",
+    """
+import tensorflow as tf
+opt = tf.keras.optimizers.SGD(learning_rate=0.01, decay=1e-6, momentum=0.9, nesterov=True)
+""",
+    """
+from keras.optimizers import Adam
+def build(model, lr):
+    model.compile(optimizer=Adam(lr=lr), loss="mse")
+""",
+)
+SILENT = (
+    """
+import tensorflow as tf
+opt = tf.keras.optimizers.legacy.SGD(lr=0.01, decay=1e-6, momentum=0.9)
+""",
+    """
+from tensorflow import keras
+schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=1000, decay_rate=0.9)
+opt = keras.optimizers.Adam(learning_rate=schedule)
+""",
+    """
+import keras
+opt = keras.optimizers.AdamW(learning_rate=1e-3, weight_decay=1e-4)
+""",
+    """
+import keras
+opt = keras.optimizers.SGD(learning_rate=0.01, decay=0.0)
+""",
+)
+
+
+def check(picture: Picture) -> Iterator[Finding]:
+    seen: set[int] = set()
+    for optimizer in picture.optimizers:
+        if id(optimizer.node) in seen or optimizer.name.startswith("keras.optimizers.legacy."):
+            continue
+        seen.add(id(optimizer.node))
+        short = optimizer.name.rsplit(".", 1)[1]
+        for arg in optimizer.node.args:
+            if arg.keyword is None:
+                continue
+            if arg.keyword.value == "lr":
+                yield Finding(
+                    node=arg,
+                    message=(
+                        f"`{short}(lr=...)`: Keras 3 optimizers reject `lr` (ValueError), and TensorFlow "
+                        "2.11-2.15 drops it with a warning and trains with the default learning rate instead "
+                        "of this one."
+                    ),
+                    hint=f"Rename it: `{short}(learning_rate=...)`.",
+                    related=((optimizer.node, f"keras.optimizers.{short}, not the legacy optimizer"),),
+                )
+            elif arg.keyword.value == "decay" and not _is_zero(arg.value):
+                yield Finding(
+                    node=arg,
+                    message=(
+                        f"`{short}(decay=...)` no longer decays the learning rate: Keras 3 ignores it with "
+                        "only a warning (training runs at a constant rate), and TensorFlow 2.11-2.15 raises "
+                        "ValueError."
+                    ),
+                    hint=(
+                        "Pass a schedule instead: learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+                        "initial_rate, decay_steps=1, decay_rate=decay) reproduces the old per-step decay."
+                    ),
+                    related=((optimizer.node, f"keras.optimizers.{short}, not the legacy optimizer"),),
+                )
+
+
+def _is_zero(value: cst.BaseExpression) -> bool:
+    """`decay=0` / `decay=0.0`: nothing was meant to decay, so nothing is lost."""
+    if isinstance(value, (cst.Integer, cst.Float)):
+        try:
+            return float(value.value.replace("_", "")) == 0.0
+        except ValueError:
+            return False
+    return False

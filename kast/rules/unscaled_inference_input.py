@@ -1,0 +1,128 @@
+"""K203 unscaled-inference-input: the model is trained on transformed inputs but predicts on raw ones.
+
+## What it does
+Checks `predict()`, `evaluate()` and `model(x)` calls whose input never went
+through the fitted transform (scaler, PCA, vectorizer, tokenizer ...) that the
+model's training input went through.
+
+## Why is this bad?
+The model learnt on standardised features (means near 0, unit variance) and
+now receives raw values in their original units, often orders of magnitude
+larger: its outputs are garbage, yet nothing crashes.  An `evaluate()` on raw
+inputs reports a score that has nothing to do with the model's real quality.
+
+## Example
+```python
+model.fit(scaler.fit_transform(X_train), y_train)
+model.predict(X_test)
+```
+
+Use instead:
+```python
+model.fit(scaler.fit_transform(X_train), y_train)
+model.predict(scaler.transform(X_test))
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kast.analysis.dataflow import Data, Transform, fitted_kind
+from kast.analysis.picture import Picture
+from kast.diagnostics import Severity
+from kast.rules.base import Finding, snippet
+
+CODE = "K203"
+NAME = "unscaled-inference-input"
+SEVERITY = Severity.ERROR
+
+FIRES = (
+    """
+import tensorflow as tf
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler = StandardScaler()
+X_train_scaled = scaler.fit_transform(X_train)
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+model.compile(loss="mse")
+model.fit(X_train_scaled, y_train)
+pred = model.predict(X_test)
+""",
+    """
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler = MinMaxScaler().fit(X_train)
+model = keras.Sequential([keras.layers.Dense(1)])
+model.fit(scaler.transform(X_train), y_train)
+model.evaluate(X_test, y_test)
+""",
+)
+SILENT = (
+    """
+import tensorflow as tf
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler = StandardScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.transform(X_test)
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+model.fit(X_train, y_train)
+pred = model.predict(X_test)
+""",
+    """
+import tensorflow as tf
+from sklearn.model_selection import train_test_split
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+norm = tf.keras.layers.Normalization()
+norm.adapt(X_train)
+model = tf.keras.Sequential([norm, tf.keras.layers.Dense(1)])
+model.fit(X_train, y_train)
+pred = model.predict(X_test)
+""",
+)
+
+
+def _fitted(transforms: tuple[Transform, ...]) -> list[Transform]:
+    return [t for t in transforms if fitted_kind(t.estimator) not in (None, "encoder", "resampler")]
+
+
+def check(picture: Picture) -> Iterator[Finding]:
+    for inference in picture.inferences:
+        x = inference.x
+        if not isinstance(x, Data) or x.prediction is not None or inference.x_node is None:
+            continue
+        trained_on = [f.x for f in inference.model.fits if isinstance(f.x, Data)]
+        if not trained_on or len(trained_on) != len(inference.model.fits):
+            continue
+        needed = _fitted(trained_on[-1].transforms)
+        if not needed:
+            continue
+        have = _fitted(x.transforms)
+        missing = [t for t in needed
+                   if not any(h.estimator is t.estimator or _same_class(h, t) for h in have)]
+        if not missing:
+            continue
+        transform = missing[0]
+        fit = inference.model.fits[-1]
+        yield Finding(
+            node=inference.x_node,
+            message=(
+                f"The model was trained on inputs transformed by `{snippet(picture, transform.node)}`, but "
+                f"{inference.method}() receives `{snippet(picture, inference.x_node)}`, which never went "
+                "through that fitted transform: the model sees features on a different scale than it learnt "
+                "and its outputs are wrong."
+            ),
+            hint=f"Apply the same fitted transform first, e.g. {inference.method}(scaler.transform(...)), "
+                 "or put the preprocessing inside the model (a Normalization layer).",
+            related=((transform.node, "training input transformed here"), (fit.node, "trained here")),
+        )
+
+
+def _same_class(a: Transform, b: Transform) -> bool:
+    qa, qb = getattr(a.estimator, "qualname", None), getattr(b.estimator, "qualname", None)
+    return qa is not None and qa == qb
