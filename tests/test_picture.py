@@ -298,3 +298,12 @@ other = get_model()
 other.compile(loss="binary_crossentropy")
 """
     assert codes(source) == []
+
+
+def test_tensorflow_reexports_of_keras_modules() -> None:
+    source = """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=tf.optimizers.Adam(lr=0.01), loss=tf.losses.BinaryCrossentropy(from_logits=True))
+"""
+    assert sorted(codes(source)) == ["K106", "K501"]

@@ -298,11 +298,16 @@ class Interpreter:
             for element in target.elements:
                 self._delete(element.value, scope)
 
+    def _note_module(self, dotted: str) -> None:
+        if dotted.split(".", 1)[0] in ("keras", "tensorflow", "tf_keras"):
+            self.picture.imports_keras = True
+
     def _import(self, node: cst.Import, scope: Scope) -> None:
         for alias in node.names:
             dotted = _dotted(alias.name)
             if dotted is None:
                 continue
+            self._note_module(dotted)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 scope.names[alias.asname.name.value] = Ref(keras_api.canonical(dotted))
             else:
@@ -318,6 +323,7 @@ class Interpreter:
         module = _dotted(node.module)
         if module is None:
             return
+        self._note_module(module)
         if isinstance(node.names, cst.ImportStar):
             scope.star_imports.append(keras_api.canonical(module))
             return

@@ -26,8 +26,16 @@ _KERAS_PREFIXES = (
 _SUBMODULE_GROUPS = ("layers", "losses", "metrics", "optimizers", "activations", "models", "utils", "applications")
 
 
+# TensorFlow 2 re-exports some Keras modules under its own name (tf.optimizers, tf.losses).
+_TF_ALIASES = ("optimizers", "losses", "metrics")
+
+
 def canonical(qualname: str) -> str:
     """The canonical dotted name of an imported object."""
+    for group in _TF_ALIASES:
+        prefix = f"tensorflow.{group}"
+        if qualname == prefix or qualname.startswith(prefix + "."):
+            return "keras." + qualname[len("tensorflow."):]
     for prefix in _KERAS_PREFIXES:
         if qualname == prefix or qualname.startswith(prefix + "."):
             qualname = "keras" + qualname[len(prefix):]
@@ -39,8 +47,6 @@ def canonical(qualname: str) -> str:
             qualname = f"keras.{parts[1]}.{parts[-1]}"
         elif len(parts) > 3 and parts[1] == "engine":
             qualname = f"keras.models.{parts[-1]}"
-    if qualname.startswith("tensorflow.") or qualname == "tensorflow":
-        return qualname
     return qualname
 
 

@@ -52,6 +52,7 @@ class Picture:
     inferences: list[Inference] = field(default_factory=list)
     prediction_uses: list[PredictionUse] = field(default_factory=list)
     clock: int = 0  # orders fit events and splits as the script runs them
+    imports_keras: bool = False  # the script imports keras, tensorflow or tf_keras somewhere
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
     _positions: dict[cst.CSTNode, Span] | None = None

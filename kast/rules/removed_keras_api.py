@@ -97,12 +97,8 @@ _REMOVED = frozenset({"predict_classes", "predict_proba", "fit_generator", "eval
 # Removed methods that a receiver kast cannot see may still have (scikit-learn estimators).
 _ALSO_OUTSIDE_KERAS = frozenset({"predict_proba"})
 _GENERATOR_REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
-_KERAS_MODULES = ("keras", "tensorflow", "tf_keras")
-
-
 def check(picture: Picture) -> Iterator[Finding]:
     seen: set[int] = set()
-    keras_imported: bool | None = None
     for call in picture.method_calls:
         if call.name not in _REMOVED or id(call.node) in seen:
             continue
@@ -110,9 +106,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         if model is None:
             if call.receiver is not UNKNOWN_VALUE or call.name in _ALSO_OUTSIDE_KERAS:
                 continue
-            if keras_imported is None:
-                keras_imported = _imports_keras(picture.module)
-            if not keras_imported:
+            if not picture.imports_keras:
                 continue
         seen.add(id(call.node))
         related: tuple[tuple[cst.CSTNode, str], ...] = ()
@@ -156,42 +150,3 @@ def _output_activation(model: Model | None) -> str | None:
     if outputs is None or len(outputs) != 1 or not isinstance(outputs[0].activation, Known):
         return None
     return outputs[0].activation.value
-
-
-def _imports_keras(module: cst.Module) -> bool:
-    """True when the module imports Keras or TensorFlow at module level (also inside if/try blocks).
-
-    A stop-gap until the picture records this fact itself.
-    """
-    return any(_names_keras(stmt) for stmt in _module_level_statements(module.body))
-
-
-def _module_level_statements(body: "tuple[cst.BaseStatement, ...] | list[cst.BaseStatement]") -> Iterator[cst.CSTNode]:
-    for stmt in body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            yield from stmt.body
-        elif isinstance(stmt, (cst.If, cst.Try, cst.With)):
-            suites: list[cst.BaseSuite] = [stmt.body]
-            if isinstance(stmt, cst.If) and isinstance(stmt.orelse, cst.Else):
-                suites.append(stmt.orelse.body)
-            if isinstance(stmt, cst.Try):
-                suites.extend(handler.body for handler in stmt.handlers)
-            for suite in suites:
-                if isinstance(suite, cst.IndentedBlock):
-                    yield from _module_level_statements(suite.body)
-                elif isinstance(suite, cst.SimpleStatementSuite):
-                    yield from suite.body
-
-
-def _names_keras(stmt: cst.CSTNode) -> bool:
-    if isinstance(stmt, cst.Import):
-        return any(_top_module(alias.name) in _KERAS_MODULES for alias in stmt.names)
-    if isinstance(stmt, cst.ImportFrom) and stmt.module is not None and not stmt.relative:
-        return _top_module(stmt.module) in _KERAS_MODULES
-    return False
-
-
-def _top_module(node: cst.BaseExpression) -> str:
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else ""
