@@ -176,22 +176,6 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
     )
 
 
-def _always_exits(body: cst.BaseSuite) -> bool:
-    """True when a block ends in return/raise/continue/break."""
-    if isinstance(body, cst.SimpleStatementSuite):
-        stmts: Sequence_ = body.body  # type: ignore[assignment]
-        last = stmts[-1] if stmts else None
-    else:
-        last_line = body.body[-1] if body.body else None
-        if not isinstance(last_line, cst.SimpleStatementLine) or not last_line.body:
-            return False
-        last = last_line.body[-1]
-    return isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break))
-
-
-Sequence_ = tuple
-
-
 class Interpreter:
     """Walks one module and fills a Picture."""
 
@@ -224,11 +208,10 @@ class Interpreter:
             if id(cls.node) in self.instantiated:
                 continue
             instance = Instance(cls)
-            for name, method in cls.methods:
+            for _, method in cls.methods:
                 if id(method) not in self.inlined:
                     self._call_function(UserFunction(method, self.module_scope, instance), Args([], {}, True),
                                         deferred=True)
-                    del name
             # Functions defined inside methods were queued meanwhile.
             while index < len(self.functions):
                 fn = self.functions[index]
