@@ -1005,11 +1005,16 @@ class Interpreter:
         optimizer_arg = args.get("optimizer", 0)
         loss_value = self._as_loss(loss_arg[0], loss_arg[1].value) if loss_arg else UNKNOWN_VALUE
         metrics: list[Metric] = []
+        metrics_complete = not args.starred
         if metrics_arg is not None:
-            for value, item_node in _items(metrics_arg[0], metrics_arg[1].value):
+            listed = metrics_arg[0]
+            metrics_complete = metrics_complete and listed is not UNKNOWN_VALUE and not isinstance(listed, Mapping)
+            for value, item_node in _items(listed, metrics_arg[1].value):
                 metric = self._as_metric(value, item_node)
                 if metric is not None:
                     metrics.append(metric)
+                else:
+                    metrics_complete = False
         optimizer = optimizer_arg[0] if optimizer_arg else UNKNOWN_VALUE
         if isinstance(optimizer, Const) and isinstance(optimizer.value, str) and optimizer_arg is not None:
             self.picture.keras_strings.append(KerasString("optimizer", optimizer.value, optimizer_arg[1].value))
@@ -1021,6 +1026,7 @@ class Interpreter:
             loss_node=loss_arg[1].value if loss_arg else None,
             metrics=tuple(metrics),
             metrics_node=metrics_arg[1].value if metrics_arg else None,
+            metrics_complete=metrics_complete,
             optimizer=optimizer,
         )
         model.compiles.append(call)

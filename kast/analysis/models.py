@@ -214,6 +214,7 @@ class CompileCall:
     loss_node: cst.CSTNode | None
     metrics: tuple[Metric, ...]
     metrics_node: cst.CSTNode | None
+    metrics_complete: bool  # every metric passed was resolved (none unknown, no starred items)
     optimizer: Value
 
     def loss_per_output(self) -> list[tuple[OutputLayer, Loss]]:

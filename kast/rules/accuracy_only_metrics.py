@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
 
 from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Metric
@@ -110,15 +109,7 @@ def _binary(call: CompileCall) -> bool:
 
 
 def _only_metric(call: CompileCall) -> Metric | None:
-    """The single metric of `metrics=[...]` when the literal holds exactly one item kast resolved."""
-    if len(call.metrics) != 1:
+    """The single metric of the compile, when kast resolved every metric passed."""
+    if len(call.metrics) != 1 or not call.metrics_complete:
         return None
-    node = call.metrics_node
-    if isinstance(node, (cst.List, cst.Tuple)):
-        elements = node.elements
-        if len(elements) != 1 or isinstance(elements[0], cst.StarredElement):
-            return None
-        return call.metrics[0]
-    if isinstance(node, (cst.SimpleString, cst.Call)) and call.metrics[0].node is node:
-        return call.metrics[0]
-    return None
+    return call.metrics[0]
