@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-
 from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Metric
 from kast.analysis.picture import Picture
