@@ -73,8 +73,7 @@ def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ex
         from kast.output.text import render_full
 
         use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
-        sources = {r.path: r.source.splitlines() for r in results if r.source is not None}
-        render_full(results, diagnostics, sources, sys.stdout, use_color)
+        render_full(results, diagnostics, sys.stdout, use_color)
 
     for result in results:
         if result.internal_error:

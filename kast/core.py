@@ -52,6 +52,16 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     internal_error: str | None = None
     source: str | None = None  # kept only when there is something to show
+    # A notebook's code cells by their 1-based position among all its cells.
+    cell_sources: dict[int, str] | None = None
+
+    def line_text(self, line: int, cell: int | None = None) -> str | None:
+        """Text of a 1-based line (of `cell` in a notebook) without its line break; None if unknown."""
+        text = self.cell_sources.get(cell) if cell is not None and self.cell_sources else self.source
+        if text is None:
+            return None
+        lines = text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def decode_source(data: bytes) -> str:

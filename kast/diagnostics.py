@@ -41,6 +41,7 @@ class Related:
     path: str
     span: Span
     message: str
+    cell: int | None = None  # notebook code cell (1-based) the span lies in; None for a .py file
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,9 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     verified: bool | None = None
+    cell: int | None = None  # notebook code cell (1-based); span lines then count within that cell
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.span.line, self.span.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.span.line, self.span.column, self.code)

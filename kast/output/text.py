@@ -11,13 +11,14 @@ from typing import TextIO
 
 from kast.core import FileResult
 from kast.diagnostics import Diagnostic, Severity
+from kast.output import location
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 
 
 def render_concise(diagnostics: list[Diagnostic]) -> str:
     lines = [
-        f"{d.path}:{d.span.line}:{d.span.column + 1}: {d.code} {d.message} {d.hint}".rstrip()
+        f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.code} {d.message} {d.hint}".rstrip()
         for d in diagnostics
     ]
     return "".join(line + "\n" for line in lines)
@@ -34,21 +35,22 @@ def summary_line(results: list[FileResult], diagnostics: list[Diagnostic]) -> st
             f"in {files} file{'s' if files != 1 else ''}.")
 
 
-def render_full(results: list[FileResult], diagnostics: list[Diagnostic], sources: dict[str, list[str]],
-                stream: TextIO, color: bool) -> None:
+def render_full(results: list[FileResult], diagnostics: list[Diagnostic], stream: TextIO, color: bool) -> None:
     from rich.console import Console
     from rich.markup import escape
 
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True,
                       emoji=False, color_system="standard" if color else None)
+    by_path = {r.path: r for r in results}
     for d in diagnostics:
         style = _SEVERITY_STYLE[d.severity]
         console.print(f"[{style}]{d.severity.value}[{escape(d.code)}][/] [bold]{escape(d.name)}[/]")
-        console.print(f"  [blue]-->[/] {escape(d.path)}:{d.span.line}:{d.span.column + 1}")
-        lines = sources.get(d.path, [])
+        console.print(f"  [blue]-->[/] {escape(location(d.path, d.span.line, d.span.column, d.cell))}")
+        result = by_path.get(d.path)
+        line_text = result.line_text(d.span.line, d.cell) if result else None
         gutter = len(str(d.span.line))
-        if 0 < d.span.line <= len(lines):
-            text = lines[d.span.line - 1].rstrip("\r\n").expandtabs(4)
+        if line_text is not None:
+            text = line_text.expandtabs(4)
             start = d.span.column
             end = d.span.end_column if d.span.end_line == d.span.line else len(text)
             width = max(1, min(end, len(text)) - start)
@@ -59,7 +61,8 @@ def render_full(results: list[FileResult], diagnostics: list[Diagnostic], source
             console.print(f"[blue]{pad} |[/]")
         console.print(f"  {escape(d.message)}")
         for r in d.related:
-            console.print(f"  [blue]note:[/] {escape(r.path)}:{r.span.line}:{r.span.column + 1}: {escape(r.message)}")
+            where = location(r.path, r.span.line, r.span.column, r.cell)
+            console.print(f"  [blue]note:[/] {escape(where)}: {escape(r.message)}")
         if d.hint:
             console.print(f"  [green]help:[/] {escape(d.hint)}")
         console.print()
