@@ -7,24 +7,40 @@ rules, rich) are imported inside the commands so that `kast --help` and
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from kast import __version__
+from kast.config import OUTPUT_FORMATS as FORMATS
 
-_FORMATS = ("full", "concise", "json")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kast.config import Resolver
+    from kast.core import FileResult
+    from kast.diagnostics import Diagnostic
+
+
+class ConfigProblem(click.ClickException):
+    """A config file cannot be used: exit 2 with the file and key named."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"kast: error: {self.message}", err=True)
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     """Split comma-separated codes: `--select K1,K203` and repeated options alike."""
-    out: list[str] = []
-    for value in values:
-        out.extend(part.strip().upper() for part in value.split(",") if part.strip())
-    for code in out:
-        if code != "ALL" and (not code.startswith("K") or not code[1:].isdigit() or len(code) > 4):
-            raise click.BadParameter(f"'{code}' is not a rule code or prefix (e.g. K1, K10, K101)")
-    return tuple(out)
+    from kast.config import ConfigError, parse_codes
+
+    try:
+        return parse_codes(values, "codes")
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix("codes: ")) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,55 +50,147 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, file_okay=True))
-@click.option("--output-format", "--format", "output_format", type=click.Choice(_FORMATS), default="full",
-              show_default=True, help="How to print findings.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="How to print findings  [default: full, or output-format in the config].")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the output to this file instead of standard output.")
 @click.option("--select", multiple=True, help="Only these codes or prefixes (K1, K10, K101, ALL); comma-separated.")
 @click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection.")
 @click.option("--ignore", multiple=True, help="Leave out these codes or prefixes.")
+@click.option("--ignore-noqa", is_flag=True, help="Report findings even where a `# noqa` comment silences them.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
               help="Lowest severity that makes the exit status 1.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in full output.")
-def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], extend_select: tuple[str, ...],
-         ignore: tuple[str, ...], exit_zero: bool, fail_on: str, color: str) -> None:
-    """Check Keras training scripts (files or folders; default: the current folder)."""
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Use this config file for every file (no search for the closest one).")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--show-settings", is_flag=True, help="Print the settings that apply to the first path, then exit.")
+@click.option("--exclude", multiple=True, help="Globs to exclude, replacing the configured and default ones.")
+@click.option("--extend-exclude", multiple=True, help="Globs to exclude in addition to the configured ones.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Skip files that .gitignore ignores  [default: on].")
+@click.option("--force-exclude/--no-force-exclude", default=None,
+              help="Apply excludes to files named on the command line too (for pre-commit).")
+@click.option("--stdin-filename", help="With `-` as the path: the name the source read from stdin is reported under.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Files analysed in parallel  [default: all cores].")
+@click.option("--no-cache", is_flag=True, help="Analyse every file, without reading or writing the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KAST_CACHE_DIR",
+              help="Where the cache lives  [default: .kast_cache in the project folder].")
+def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, select: tuple[str, ...],
+         extend_select: tuple[str, ...], ignore: tuple[str, ...], ignore_noqa: bool, statistics: bool,
+         exit_zero: bool, fail_on: str, color: str, config_file: str | None, isolated: bool, show_settings: bool,
+         exclude: tuple[str, ...], extend_exclude: tuple[str, ...], respect_gitignore: bool | None,
+         force_exclude: bool | None, stdin_filename: str | None, jobs: int | None, no_cache: bool,
+         cache_dir: str | None) -> None:
+    """Check Keras training scripts (files or folders; default: the current folder; `-`: standard input)."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    from kast.config import Settings
-    from kast.core import lint_paths
-    from kast.diagnostics import Severity
-    from kast.files import discover
+    from pathlib import Path
 
-    settings = Settings(select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore))
-    files = discover(list(paths) or ["."])
-    results = lint_paths(files, settings)
+    from kast.config import ConfigError, Overrides, Resolver
+
+    for path in paths:
+        if path != "-" and not os.path.lexists(path):
+            raise click.BadParameter(f"Path '{path}' does not exist.", param_hint="'PATHS...'")
+    overrides = Overrides(
+        select=_codes(select) or None, extend_select=_codes(extend_select), ignore=_codes(ignore),
+        ignore_noqa=ignore_noqa, exclude=tuple(exclude) or None, extend_exclude=tuple(extend_exclude),
+        respect_gitignore=respect_gitignore, force_exclude=force_exclude,
+    )
+    try:
+        resolver = Resolver(overrides, Path(config_file) if config_file else None, isolated)
+        project = resolver.for_folder(Path.cwd())
+        if show_settings:
+            first = next((p for p in paths if p != "-"), stdin_filename or ".")
+            config = resolver.for_folder(Path(first)) if os.path.isdir(first) else resolver.for_file(Path(first))
+            import json
+
+            click.echo(json.dumps(config.describe(), indent=2))
+            return
+        results = _run(paths, stdin_filename, resolver, project.path, jobs, no_cache, cache_dir)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
-
-    if output_format == "json":
-        from kast.output.json_format import render
-
-        click.echo(render(results, diagnostics), nl=False)
-    elif output_format == "concise":
-        from kast.output.text import render_concise, summary_line
-
-        click.echo(render_concise(diagnostics), nl=False)
-        if diagnostics:
-            click.echo(summary_line(results, diagnostics))
-    else:
-        from kast.output.text import render_full
-
-        use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
-        render_full(results, diagnostics, sys.stdout, use_color)
+    output_format = output_format or project.output_format or "full"
+    stream = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout  # noqa: SIM115
+    try:
+        _emit(results, diagnostics, output_format, statistics, stream, color, output_file is None)
+    finally:
+        if output_file:
+            stream.close()
 
     for result in results:
         if result.internal_error:
             click.echo(f"kast: internal error on {result.path}: {result.internal_error}", err=True)
     if any(r.internal_error for r in results):
         sys.exit(2)
+    from kast.diagnostics import Severity
+
     threshold = Severity(fail_on).rank
     failing = any(d.severity.rank >= threshold for d in diagnostics)
     sys.exit(1 if failing and not exit_zero else 0)
+
+
+def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver", project_config: "Path | None",
+         jobs: int | None, no_cache: bool, cache_dir: str | None) -> "list[FileResult]":
+    """Lint the paths (or standard input), in a stable order."""
+    from pathlib import Path
+
+    from kast.core import lint_bytes
+    from kast.files import discover
+    from kast.runner import available_cores, lint_targets
+
+    if "-" in paths or (not paths and stdin_filename):
+        if len(paths) > 1:
+            raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
+        name = stdin_filename or "-"
+        config = resolver.for_file(Path(name))
+        if stdin_filename and config.force_exclude and config.is_excluded(Path(stdin_filename)):
+            return []
+        data = sys.stdin.buffer.read()
+        return [lint_bytes(data, name, config.settings_for(Path(name), resolver.overrides.ignore_noqa))]
+
+    targets = discover(list(paths) or ["."], resolver)
+    cache = None
+    if not no_cache:
+        from kast.cache import DEFAULT_DIR, Cache
+
+        folder = Path(cache_dir) if cache_dir else (project_config.parent if project_config else Path.cwd()) / DEFAULT_DIR
+        cache = Cache(folder)
+    results = lint_targets(targets, jobs or available_cores(), cache)
+    for warning in cache.warnings if cache else ():
+        click.echo(f"kast: warning: {warning}", err=True)
+    return results
+
+
+def _emit(results: "list[FileResult]", diagnostics: "list[Diagnostic]", output_format: str, statistics: bool,
+          stream: "TextIO", color: str, to_terminal: bool) -> None:
+    """Write the findings (or their statistics) in the chosen format."""
+    if statistics:
+        from kast.output.statistics import render_statistics
+
+        stream.write(render_statistics(diagnostics, as_json=output_format in ("json", "json-lines")))
+        return
+    if output_format == "full":
+        from kast.output.text import render_full
+
+        use_color = color == "always" or (color == "auto" and to_terminal and stream.isatty())
+        render_full(results, diagnostics, stream, use_color)
+    elif output_format == "concise":
+        from kast.output.text import render_concise, summary_line
+
+        stream.write(render_concise(diagnostics))
+        if diagnostics:
+            stream.write(summary_line(results, diagnostics) + "\n")
+    else:
+        from kast.output import renderer
+
+        stream.write(renderer(output_format)(results, diagnostics))
 
 
 @main.command()
@@ -116,3 +224,28 @@ def rule(code: str | None, show_all: bool) -> None:
     click.echo(f"# {found.code} {found.name} ({found.severity.value})\n")
     doc = found.doc.split("\n", 1)[1].strip() if "\n" in found.doc else found.doc
     click.echo(doc)
+
+
+@main.command()
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KAST_CACHE_DIR",
+              help="The cache to remove  [default: .kast_cache in the project folder].")
+def clean(cache_dir: str | None) -> None:
+    """Remove kast's cache."""
+    from pathlib import Path
+
+    from kast.cache import DEFAULT_DIR, clean as remove
+    from kast.config import ConfigError, Resolver
+
+    if cache_dir:
+        folder = Path(cache_dir)
+    else:
+        try:
+            project = Resolver().for_folder(Path.cwd()).path
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+        folder = (project.parent if project else Path.cwd()) / DEFAULT_DIR
+    try:
+        removed = remove(folder)
+    except OSError as exc:
+        raise ConfigProblem(str(exc)) from None
+    click.echo(f"Removed {folder}" if removed else f"No cache at {folder}")

@@ -138,7 +138,7 @@ def parse(text: str) -> cst.Module:
         raise SourceError("too deeply nested to analyse") from None
 
 
-def _k000(path: str, error: SourceError) -> Diagnostic:
+def k000_diagnostic(path: str, error: SourceError) -> Diagnostic:
     rule = BY_CODE["K000"]
     line = max(error.line, 1)
     return Diagnostic(
@@ -162,11 +162,16 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
             return []
         module = parse(text)
     except SourceError as error:
-        return [_k000(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
+        return [k000_diagnostic(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
     if not selected:
         return []
     picture = build_picture(module, path)
-    return judge(picture, selected)
+    diagnostics = judge(picture, selected)
+    if diagnostics and not settings.ignore_noqa:
+        from kast.suppress import apply
+
+        diagnostics = apply(text, diagnostics)
+    return diagnostics
 
 
 def judge(picture: Picture, rules: list[Rule]) -> list[Diagnostic]:
@@ -194,13 +199,17 @@ def judge(picture: Picture, rules: list[Rule]) -> list[Diagnostic]:
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
-    """Lint one file's bytes; never raises."""
+    """Lint one file's bytes (a notebook when `path` ends in .ipynb); never raises."""
+    if path.endswith(".ipynb"):
+        from kast.notebook import lint_notebook
+
+        return lint_notebook(data, path, settings)
     result = FileResult(path)
     try:
         text = decode_source(data)
     except SourceError as error:
         if settings.is_selected("K000", Severity.ERROR):
-            result.diagnostics.append(_k000(path, error))
+            result.diagnostics.append(k000_diagnostic(path, error))
         return result
     try:
         result.diagnostics = lint_text(text, path, settings, data)
@@ -208,7 +217,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
             result.source = text
     except RecursionError:
         error = SourceError("too deeply nested to analyse")
-        result.diagnostics = [_k000(path, error)]
+        result.diagnostics = [k000_diagnostic(path, error)]
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
@@ -218,16 +227,17 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
 
 def lint_file(path: Path, display: str, settings: Settings) -> FileResult:
     """Read and lint one file; unreadable files become K000."""
+    data = read_file(path, display, settings)
+    return data if isinstance(data, FileResult) else lint_bytes(data, display, settings)
+
+
+def read_file(path: Path, display: str, settings: Settings) -> bytes | FileResult:
+    """The file's bytes, or the K000 result saying why it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         result = FileResult(display)
         reason = exc.strerror or type(exc).__name__
-        result.diagnostics.append(_k000(display, SourceError(f"cannot read the file: {reason}")))
+        if settings.is_selected("K000", Severity.ERROR):
+            result.diagnostics.append(k000_diagnostic(display, SourceError(f"cannot read the file: {reason}")))
         return result
-    return lint_bytes(data, display, settings)
-
-
-def lint_paths(files: list[tuple[Path, str]], settings: Settings) -> list[FileResult]:
-    """Lint files given as (path on disk, path as displayed), in order."""
-    return [lint_file(path, display, settings) for path, display in files]
