@@ -164,11 +164,21 @@ class Config:
                     ignore = ignore + codes
         return Settings(self.select or (), self.extend_select, ignore, ignore_noqa)
 
-    def is_excluded(self, path: Path, is_dir: bool = False) -> bool:
-        """True when `exclude` / `extend-exclude` (or the default excludes) cover `path`."""
+    def is_excluded(self, path: Path, is_dir: bool = False, up_to: str | None = None) -> bool:
+        """True when `exclude` / `extend-exclude` (or the default excludes) cover `path`.
+
+        The default excludes are folder names: they are matched against the name
+        of `path` and, when `up_to` is given, of its parents below that folder
+        (a project that lives under a folder called `build` is still linted).
+        """
         absolute = os.path.abspath(path)
         if self.exclude is None:
-            if any(_default_excluded(part) for part in Path(absolute).parts[-64:]):
+            names = [os.path.basename(absolute)]
+            if up_to is not None:
+                relative = os.path.relpath(os.path.dirname(absolute), up_to)
+                if not relative.startswith(".."):
+                    names += [part for part in Path(relative).parts if part != "."]
+            if any(_default_excluded(name) for name in names):
                 return True
             patterns: tuple[Anchored, ...] = ()
         else:

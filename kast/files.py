@@ -89,6 +89,11 @@ class _GitIgnores:
         return decision
 
 
+def _project(config: Config) -> str:
+    """The folder a named path's parents are checked against the default excludes up to."""
+    return str(config.path.parent) if config.path else os.getcwd()
+
+
 def discover(paths: list[str], resolver: Resolver | None = None) -> list[Target]:
     """Every file to lint, without duplicates, in a stable order."""
     resolver = resolver or Resolver()
@@ -102,8 +107,8 @@ def discover(paths: list[str], resolver: Resolver | None = None) -> list[Target]
             seen.add(key)
             found.append(Target(path, display, config.settings_for(path, resolver.overrides.ignore_noqa)))
 
-    def skipped(absolute: str, config: Config, is_dir: bool) -> bool:
-        if config.is_excluded(Path(absolute), is_dir):
+    def skipped(absolute: str, config: Config, is_dir: bool, up_to: str | None = None) -> bool:
+        if config.is_excluded(Path(absolute), is_dir, up_to):
             return True
         return config.respect_gitignore and gitignores.ignored(absolute, is_dir)
 
@@ -111,12 +116,12 @@ def discover(paths: list[str], resolver: Resolver | None = None) -> list[Target]
         root = Path(raw)
         if not root.is_dir():
             config = resolver.for_file(root)
-            if config.force_exclude and skipped(os.path.abspath(root), config, False):
+            if config.force_exclude and skipped(os.path.abspath(root), config, False, _project(config)):
                 continue
             add(root, raw, config)
             continue
         root_config = resolver.for_folder(root)
-        if root_config.force_exclude and skipped(os.path.abspath(root), root_config, True):
+        if root_config.force_exclude and skipped(os.path.abspath(root), root_config, True, _project(root_config)):
             continue
         for folder, dirs, files in os.walk(root, followlinks=False):
             config = resolver.for_folder(Path(folder))

@@ -196,3 +196,14 @@ def test_resolver_caches_per_folder(project: Path) -> None:
     resolver = Resolver()
     assert resolver.for_folder(project / "sub") is resolver.for_folder(project / "sub")
     assert resolver.for_folder(project / "sub").path == project / "kast.toml"
+
+
+def test_a_project_inside_a_folder_named_like_an_exclude_is_linted(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "build" / "env" / "proj"
+    write(project / "train.py", BUGGY)
+    write(project / "venv" / "x.py", BUGGY)
+    monkeypatch.chdir(project)
+    assert [p for p, _ in findings()[1]] == ["train.py", "train.py"]
+    assert len(findings("train.py", "--force-exclude")[1]) == 2
+    assert findings("venv/x.py", "--force-exclude")[1] == []
