@@ -233,7 +233,8 @@ def clean(cache_dir: str | None) -> None:
     """Remove kast's cache."""
     from pathlib import Path
 
-    from kast.cache import DEFAULT_DIR, clean as remove
+    from kast.cache import DEFAULT_DIR
+    from kast.cache import clean as remove
     from kast.config import ConfigError, Resolver
 
     if cache_dir:

@@ -31,6 +31,7 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_NESTING = 190
 # A file that mentions none of these is only checked for syntax errors.
 _ML_MENTION = re.compile(rb"keras|tensorflow|tf_keras|sklearn")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BRACKETS = str.maketrans({c: None for c in map(chr, range(128)) if c not in "()[]{}"})
 
 
@@ -60,7 +61,8 @@ class FileResult:
         text = self.cell_sources.get(cell) if cell is not None and self.cell_sources else self.source
         if text is None:
             return None
-        lines = text.splitlines()
+        # Python's line breaks only: str.splitlines() also breaks at \f, \x1c and \u2028.
+        lines = _LINE_BREAK.split(text)
         return lines[line - 1] if 0 < line <= len(lines) else None
 
 
@@ -112,7 +114,7 @@ def _check_nesting(text: str) -> None:
         raise SourceError(f"too deeply nested to analyse ({deepest} levels of brackets)")
 
 
-def _quick_syntax_check(text: str) -> None:
+def check_syntax(text: str) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -131,7 +133,7 @@ def parse(text: str) -> cst.Module:
     except cst.ParserSyntaxError as exc:
         # CPython's parser words errors better ("'(' was never closed") and places
         # them where the mistake is; ask it, on this error path only.
-        _quick_syntax_check(text)
+        check_syntax(text)
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
         raise SourceError(f"syntax error: {message}", exc.raw_line, exc.raw_column) from None
     except RecursionError:
@@ -158,7 +160,7 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
     raw = data if data is not None else text.encode("utf-8", "surrogatepass")
     try:
         if not _ML_MENTION.search(raw):
-            _quick_syntax_check(text)
+            check_syntax(text)
             return []
         module = parse(text)
     except SourceError as error:
@@ -219,10 +221,15 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         error = SourceError("too deeply nested to analyse")
         result.diagnostics = [k000_diagnostic(path, error)]
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
-        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
-        result.internal_error = f"{type(exc).__name__}: {exc}{where}"
+        result.internal_error = describe_internal_error(exc)
     return result
+
+
+def describe_internal_error(exc: BaseException) -> str:
+    """One line naming an exception inside kast and where it was raised."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def lint_file(path: Path, display: str, settings: Settings) -> FileResult:

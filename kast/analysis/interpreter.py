@@ -31,7 +31,6 @@ from kast.analysis.dataflow import (
     Estimator,
     FitEvent,
     Inference,
-    KERAS_PREPROCESSING_LAYERS,
     Labels,
     Prediction,
     PredictionUse,

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from kast.analysis.dataflow import FitEvent, Inference, PredictionUse, Split
-from kast.analysis.positions import locate
 from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, Optimizer, OutputLayer
+from kast.analysis.positions import locate
 from kast.analysis.values import Known, Value
 from kast.diagnostics import Span
 

@@ -1,0 +1,365 @@
+"""Jupyter notebooks: code cells joined into one script, findings mapped back to cells.
+
+A notebook is read with nbformat (any format version, converted to v4 without
+schema validation: kast needs the cells, not a schema verdict).  Every code
+cell of a Python notebook has its IPython syntax masked line for line, so that
+positions survive, and is compiled on its own as Jupyter does; the cells are
+then joined into one script that the core lints once, with one picture across
+cells (a model built in cell 3 and compiled in cell 5 is one model).  Each
+finding is placed back in its cell: `Diagnostic.cell` is the cell's 1-based
+position among all the notebook's cells, markdown included, and the span's
+lines count within that cell.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, replace
+
+from kast.config import Settings
+from kast.core import (
+    MAX_BYTES,
+    FileResult,
+    SourceError,
+    check_syntax,
+    describe_internal_error,
+    k000_diagnostic,
+    lint_text,
+)
+from kast.diagnostics import Diagnostic, Fix, Severity, Span
+
+# Embedded outputs (plots, tables) make notebooks far larger than their code;
+# the code itself is held to the core's MAX_BYTES once the cells are joined.
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+# IPython escapes at the start of a statement: magic (%), shell (!), help (?),
+# and the autocall forms `,f a b`, `;f a b`, `/f a b`.  None of them begins Python.
+_ESCAPES = ("%", "!", "?", ",", ";", "/")
+# Augmented and comparison operators whose `=` is not an assignment's.
+_NOT_ASSIGNMENT_BEFORE = frozenset("=!<>:+-*/%&|^@")
+_LINE_NUMBER = re.compile(r"\bline (\d+)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCell:
+    """One code cell: its original text, its masked Python lines, where it sits in the joined script."""
+
+    number: int  # 1-based position among all the notebook's cells
+    source: str
+    lines: tuple[str, ...]  # masked, line breaks removed
+    first_line: int = 1  # line of the joined script that holds the cell's first line
+
+    @property
+    def python(self) -> str:
+        return "".join(line + "\n" for line in self.lines)
+
+    def line_length(self, line: int) -> int:
+        return len(self.lines[line - 1])
+
+
+def lint_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
+    """Lint one .ipynb file's bytes; never raises."""
+    result = FileResult(path)
+    cells: list[CodeCell] = []
+    try:
+        cells = read_code_cells(data)
+        if cells:
+            result.diagnostics = _lint_cells(cells, path, settings)
+    except SourceError as error:
+        result.diagnostics = _k000_if_selected(path, error, settings)
+    except RecursionError:
+        result.diagnostics = _k000_if_selected(path, SourceError("too deeply nested to analyse"), settings)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
+        result.internal_error = describe_internal_error(exc)
+    shown = {d.cell for d in result.diagnostics} | {r.cell for d in result.diagnostics for r in d.related}
+    if shown - {None}:
+        result.cell_sources = {cell.number: cell.source for cell in cells if cell.number in shown}
+    return result
+
+
+def read_code_cells(data: bytes) -> list[CodeCell]:
+    """The code cells of a Python notebook, masked and placed; SourceError if it is no notebook."""
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise SourceError(f"notebook too large to analyse ({len(data) / 1e6:.1f} MB > {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not a valid notebook: invalid UTF-8 byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+    if not text.strip():
+        return []  # an empty file is an empty notebook, as editors create it
+    notebook = _read_notebook(text)
+    if not _is_python(notebook.get("metadata")):
+        return []
+    raw_cells = notebook.get("cells")
+    if not isinstance(raw_cells, list):
+        raise SourceError("not a valid notebook: it has no list of cells")
+    cells: list[CodeCell] = []
+    first_line = 1
+    for number, cell in enumerate(raw_cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if not isinstance(source, str):
+            raise SourceError(f"not a valid notebook: cell {number} has no source text")
+        lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if not lines or _starts_with_cell_magic(lines):
+            continue
+        cells.append(CodeCell(number, source, tuple(mask_ipython(lines)), first_line))
+        first_line += len(lines)
+    if sum(len(cell.python) for cell in cells) > MAX_BYTES:
+        raise SourceError(f"code cells too large to analyse (> {MAX_BYTES / 1e6:.0f} MB of code)")
+    return cells
+
+
+def _read_notebook(text: str) -> dict[str, object]:
+    import nbformat.converter  # noqa: PLC0415 - nbformat costs ~90 ms at import; only notebooks need it
+    import nbformat.reader  # noqa: PLC0415
+
+    try:
+        raw = nbformat.reader.parse_json(text)
+    except nbformat.reader.NotJSONError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, json.JSONDecodeError):
+            raise SourceError(f"not a valid notebook: not JSON ({cause.msg})", cause.lineno, cause.colno - 1) from None
+        raise SourceError("not a valid notebook: not JSON") from None
+    if not isinstance(raw, dict) or "nbformat" not in raw:
+        raise SourceError("not a valid notebook: the JSON has no 'nbformat' version")
+    major = raw["nbformat"]
+    if not isinstance(major, int) or isinstance(major, bool) or major not in nbformat.versions:
+        raise SourceError(f"not a valid notebook: unknown nbformat version {major!r}")
+    try:
+        notebook = nbformat.versions[major].to_notebook_json(raw, minor=raw.get("nbformat_minor", 0))
+        notebook = nbformat.converter.convert(notebook, 4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises ValidationError, KeyError, TypeError... on malformed cells
+        raise SourceError(f"not a valid notebook: {_first_line(exc)}") from None
+    return dict(notebook)
+
+
+def _first_line(exc: Exception) -> str:
+    message = str(getattr(exc, "message", "") or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
+def _is_python(metadata: object) -> bool:
+    """False only when the notebook says its kernel speaks another language."""
+    if not isinstance(metadata, dict):
+        return True
+    for key, field in (("language_info", "name"), ("kernelspec", "language")):
+        info = metadata.get(key)
+        language = info.get(field) if isinstance(info, dict) else None
+        if isinstance(language, str) and language:
+            return language.lower().startswith(("python", "ipython"))
+    return True
+
+
+def _starts_with_cell_magic(lines: list[str]) -> bool:
+    """IPython hands a cell whose first line is `%%name` to the magic, not to Python."""
+    first = next((line for line in lines if line.strip()), "")
+    return first.lstrip().startswith("%%")
+
+
+# --- IPython syntax, masked line for line -----------------------------------
+
+
+@dataclass(slots=True)
+class _LineScan:
+    """What one physical line leaves open, and where its comment and first `=` are."""
+
+    quote: str | None  # the open string's delimiter at the end of the line
+    depth: int  # open brackets at the end of the line
+    continued: bool  # ends with a backslash outside any string
+    code_end: int  # where a comment starts, else the line's length
+    assign_at: int  # index of the first bare `=` at bracket depth 0, else -1
+
+
+def mask_ipython(lines: list[str]) -> list[str]:
+    """The cell's lines with IPython syntax replaced by Python that parses in any indentation.
+
+    Only a line that begins a statement is looked at: one outside any string,
+    bracket or backslash continuation.  `%magic`, `!shell`, `?help` and the
+    autocall escapes become `pass` at the same indentation; `x = !ls` and
+    `x = %time f()` keep their target (`x = ...`); `obj?` / `obj??` become
+    `pass`.  Continuation lines of a masked line (trailing backslash) become
+    blank.  Everything else, `%` and `!=` inside expressions and all text in
+    strings included, is left exactly as it is.
+    """
+    masked: list[str] = []
+    quote: str | None = None
+    depth = 0
+    continued = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        statement_start = quote is None and depth == 0 and not continued
+        replacement: str | None = None
+        scan = _scan(line, quote, depth)
+        if statement_start:
+            replacement = _masked_statement(line, scan)
+        if replacement is None:
+            masked.append(line)
+            quote, depth, continued = scan.quote, scan.depth, scan.continued
+            index += 1
+            continue
+        masked.append(replacement)
+        quote, depth, continued = None, 0, False
+        # IPython joins an escaped line with the lines its trailing backslashes continue.
+        while lines[index].endswith("\\") and index + 1 < len(lines):
+            index += 1
+            masked.append("")
+        index += 1
+    return masked
+
+
+def _masked_statement(line: str, scan: _LineScan) -> str | None:
+    code = line.lstrip(" \t\f")
+    indent = line[: len(line) - len(code)]
+    if code.startswith(_ESCAPES):
+        return indent + "pass"
+    if scan.assign_at >= 0:
+        value = line[scan.assign_at + 1 :].lstrip(" \t")
+        if value.startswith(("!", "%")):
+            return line[: scan.assign_at + 1] + " ..."
+    clean = scan.quote is None and scan.depth == 0 and not scan.continued
+    if clean and line[: scan.code_end].rstrip().endswith("?"):
+        return indent + "pass"  # `obj?` / `obj??`: `?` is never Python outside a string
+    return None
+
+
+def _scan(line: str, quote: str | None, depth: int) -> _LineScan:
+    """Follow strings, comments and brackets through one physical line."""
+    length = len(line)
+    code_end = length
+    assign_at = -1
+    escaped_newline = False
+    index = 0
+    while index < length:
+        char = line[index]
+        if quote is not None:
+            if char == "\\":
+                escaped_newline = index + 1 == length
+                index += 2
+            elif line.startswith(quote, index):
+                index += len(quote)
+                quote = None
+            else:
+                index += 1
+            continue
+        if char == "#":
+            code_end = index
+            break
+        if char in "'\"":
+            quote = char * 3 if line.startswith(char * 3, index) else char
+            index += len(quote)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif char == "=":
+            if line.startswith("==", index):
+                index += 2
+                continue
+            before = line[index - 1] if index else ""
+            if depth == 0 and assign_at < 0 and before not in _NOT_ASSIGNMENT_BEFORE:
+                assign_at = index
+        index += 1
+    if quote in ("'", '"') and not escaped_newline:
+        quote = None  # an unterminated one-line string: a syntax error the compiler reports
+    continued = quote is None and code_end == length and line.endswith("\\")
+    return _LineScan(quote, depth, continued, code_end, assign_at)
+
+
+# --- linting and mapping back -------------------------------------------------
+
+
+def _lint_cells(cells: list[CodeCell], path: str, settings: Settings) -> list[Diagnostic]:
+    # Jupyter compiles each cell on its own: a cell that leaves a bracket open
+    # is an error there, even if the next cell would close it.
+    for cell in cells:
+        try:
+            check_syntax(cell.python)
+        except SourceError as error:
+            diagnostics = _k000_if_selected(path, error, settings)
+            return [_in_cell(d, cell) for d in diagnostics]
+    script = "".join(cell.python for cell in cells)
+    locator = _CellLocator(cells)
+    diagnostics = [locator.place(d) for d in lint_text(script, path, settings)]
+    return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def _k000_if_selected(path: str, error: SourceError, settings: Settings) -> list[Diagnostic]:
+    return [k000_diagnostic(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
+
+
+def _in_cell(diagnostic: Diagnostic, cell: CodeCell) -> Diagnostic:
+    """A K000 found in one cell alone: its line already counts within the cell."""
+    last = len(cell.lines)
+    span = diagnostic.span
+    if span.line > last:  # "expected an indented block" past the cell's end
+        column = cell.line_length(last)
+        span = Span(last, column, last, column + 1)
+    return replace(diagnostic, span=span, cell=cell.number)
+
+
+class _CellLocator:
+    """Turns lines of the joined script into (cell, line within the cell)."""
+
+    def __init__(self, cells: list[CodeCell]) -> None:
+        self.cells = cells
+        self.starts = [cell.first_line for cell in cells]
+
+    def cell_of(self, line: int) -> CodeCell:
+        return self.cells[max(bisect.bisect_right(self.starts, line) - 1, 0)]
+
+    def span(self, span: Span) -> tuple[CodeCell, Span]:
+        """The span within its start cell; one that runs into the next cell ends with its own."""
+        cell = self.cell_of(span.line)
+        last = len(cell.lines)
+        line, column = span.line - cell.first_line + 1, span.column
+        if line > last:  # past the end of the script (an error at EOF)
+            line, column = last, cell.line_length(last)
+        end_line, end_column = span.end_line - cell.first_line + 1, span.end_column
+        if end_line > last or (end_line, end_column) < (line, column):
+            end_line, end_column = last, max(cell.line_length(last), column)
+            if end_line == line and end_column == column:
+                end_column += 1
+        return cell, Span(line, column, end_line, end_column)
+
+    def place(self, diagnostic: Diagnostic) -> Diagnostic:
+        cell, span = self.span(diagnostic.span)
+        related = []
+        for note in diagnostic.related:
+            note_cell, note_span = self.span(note.span)
+            related.append(replace(note, span=note_span, cell=note_cell.number))
+        message = diagnostic.message
+        if diagnostic.code == "K000":
+            message = _LINE_NUMBER.sub(lambda m: self._line_words(int(m.group(1)), cell), message)
+        return replace(
+            diagnostic,
+            span=span,
+            cell=cell.number,
+            related=tuple(related),
+            message=message,
+            fix=self._fix(diagnostic.fix, cell),
+        )
+
+    def _fix(self, fix: Fix | None, cell: CodeCell) -> Fix | None:
+        """Edits within the diagnostic's cell; a fix that reaches another cell cannot be expressed."""
+        if fix is None:
+            return None
+        edits = []
+        for edit in fix.edits:
+            edit_cell, span = self.span(edit.span)
+            if edit_cell is not cell or span.end_line - span.line != edit.span.end_line - edit.span.line:
+                return None
+            edits.append(replace(edit, span=span))
+        return replace(fix, edits=tuple(edits))
+
+    def _line_words(self, line: int, here: CodeCell) -> str:
+        """`line N` of the joined script, said the way the user sees it."""
+        cell = self.cell_of(line)
+        local = line - cell.first_line + 1
+        return f"line {local}" if cell is here else f"line {local} of cell {cell.number}"
