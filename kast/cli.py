@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from kast import __version__
-from kast.config import OUTPUT_FORMATS as FORMATS
+from kast.output import FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path

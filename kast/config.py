@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kast.diagnostics import Severity
+from kast.output import FORMATS as OUTPUT_FORMATS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,7 +35,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAMES = (".kast.toml", "kast.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "rdjson", "gitlab", "junit")
 # Folders no one wants linted: tool caches, environments, build output.
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "build", "dist", "__pycache__", "site-packages",

@@ -170,3 +170,40 @@ def test_static_path_imports_no_ml_framework(scripts: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=scripts).stdout
     assert "IMPORTED []" in out
+
+
+@pytest.mark.parametrize("output_format", ["json-lines", "sarif", "github", "rdjson", "gitlab", "junit"])
+def test_every_machine_format_through_the_command_line(scripts: Path, output_format: str) -> None:
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "--output-format", output_format, "buggy.py",
+                                       "clean.py"])
+    assert result.exit_code == 1
+    out = result.stdout
+    if output_format == "github":
+        assert out.startswith("::error file=buggy.py,line=4,")
+    elif output_format == "junit":
+        import xml.etree.ElementTree as ET
+
+        assert len(ET.fromstring(out).findall(".//testcase")) == 2
+    elif output_format == "json-lines":
+        assert [json.loads(line)["code"] for line in out.splitlines()] == ["K101"]
+    else:
+        assert "K101" in out and json.loads(out)
+
+
+def test_output_file(scripts: Path) -> None:
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "--output-format", "sarif", "-o", "report.sarif",
+                                       "buggy.py"])
+    assert result.exit_code == 1 and result.stdout == ""
+    report = json.loads((scripts / "report.sarif").read_text())
+    assert report["runs"][0]["results"][0]["ruleId"] == "K101"
+
+
+def test_statistics_text_and_json(scripts: Path) -> None:
+    (scripts / "more.py").write_text(BUGGY)
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "--statistics", "buggy.py", "more.py", "clean.py"])
+    assert result.exit_code == 1
+    [row] = result.stdout.splitlines()
+    assert row.split()[:2] == ["2", "K101"] and "logits-into-probability-loss" in row
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "--statistics", "--output-format", "json", "."])
+    assert json.loads(result.stdout) == [{"code": "K101", "name": "logits-into-probability-loss", "count": 2,
+                                          "fixable": False}]

@@ -1,4 +1,8 @@
-"""`--output-format json`: the contract of shared/spec/output.md (1-based columns)."""
+"""`--output-format json` and `json-lines`: the contract of shared/spec/output.md (1-based columns).
+
+`json` is one report object; `json-lines` streams the same diagnostic objects,
+one compact object per line, for tools that read findings as they come.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +10,42 @@ import json
 
 from kast import __version__
 from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Severity
+from kast.diagnostics import Diagnostic, Related, Severity, Span
+from kast.output import message_with_hint
+
+
+def _span(span: Span) -> dict[str, object]:
+    return {"line": span.line, "column": span.column + 1, "end_line": span.end_line, "end_column": span.end_column + 1}
+
+
+def _related(r: Related) -> dict[str, object]:
+    item: dict[str, object] = {"path": r.path, **_span(r.span), "message": r.message}
+    if r.cell is not None:
+        item["cell"] = r.cell
+    return item
 
 
 def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
-    return {
+    item: dict[str, object] = {
         "path": d.path,
         "code": d.code,
         "name": d.name,
         "severity": d.severity.value,
-        "message": f"{d.message} {d.hint}".strip(),
-        "line": d.span.line,
-        "column": d.span.column + 1,
-        "end_line": d.span.end_line,
-        "end_column": d.span.end_column + 1,
-        "related": [
-            {"path": r.path, "line": r.span.line, "column": r.span.column + 1,
-             "end_line": r.span.end_line, "end_column": r.span.end_column + 1, "message": r.message}
-            for r in d.related
-        ],
+        "message": message_with_hint(d),
+        **_span(d.span),
+        "related": [_related(r) for r in d.related],
         "fix": None if d.fix is None else {
             "safe": d.fix.safe,
             "description": d.fix.description,
-            "edits": [
-                {"line": e.span.line, "column": e.span.column + 1, "end_line": e.span.end_line,
-                 "end_column": e.span.end_column + 1, "replacement": e.replacement}
-                for e in d.fix.edits
-            ],
+            "edits": [{**_span(e.span), "replacement": e.replacement} for e in d.fix.edits],
         },
         "verified": d.verified,
         "hint": d.hint,
     }
+    # Only notebook findings have a cell: .py consumers see the shape they always saw.
+    if d.cell is not None:
+        item["cell"] = d.cell
+    return item
 
 
 def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
@@ -52,3 +61,10 @@ def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
         "internal_errors": [{"path": r.path, "message": r.internal_error} for r in results if r.internal_error],
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_lines(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
+    """One JSON object per diagnostic per line; internal errors are left to the exit status and stderr."""
+    return "".join(
+        json.dumps(diagnostic_to_dict(d), ensure_ascii=False, separators=(",", ":")) + "\n" for d in diagnostics
+    )

@@ -11,17 +11,13 @@ from typing import TextIO
 
 from kast.core import FileResult
 from kast.diagnostics import Diagnostic, Severity
-from kast.output import location
+from kast.output import concise_line, location
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 
 
 def render_concise(diagnostics: list[Diagnostic]) -> str:
-    lines = [
-        f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.code} {d.message} {d.hint}".rstrip()
-        for d in diagnostics
-    ]
-    return "".join(line + "\n" for line in lines)
+    return "".join(concise_line(d).rstrip() + "\n" for d in diagnostics)
 
 
 def summary_line(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
