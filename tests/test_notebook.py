@@ -408,3 +408,29 @@ def test_spans_related_fixes_and_messages_are_mapped_to_cells(monkeypatch: pytes
     assert (other_cell_fix.cell, other_cell_fix.span.line, other_cell_fix.fix) == (4, 1, None)
     assert (k000.cell, k000.span.line, k000.message) == (4, 1, "bad: '(' on line 2 of cell 1 and line 1")
     assert result.cell_sources == {1: "a = 1\nb = 2\nc = 3", 3: "d = 4\ne = 5", 4: "f = 6"}
+
+
+# --- through the command line ------------------------------------------------------
+
+
+def test_command_line_finds_notebooks_in_folders_and_names_the_cell(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kast.cli import main
+
+    write(tmp_path, [IMPORTS, new_markdown_cell("# Model"), "%matplotlib inline\n" + BUGGY_MODEL])
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    concise = runner.invoke(main, ["lint", "--output-format", "concise", "."])
+    assert concise.exit_code == 1
+    assert concise.stdout.startswith("analysis.ipynb:cell 3:2:46: K101")
+    # The cache gives back the same findings, cell included, and the source lines for `full`.
+    assert runner.invoke(main, ["lint", "--output-format", "concise", "."]).stdout == concise.stdout
+    full = runner.invoke(main, ["lint", "analysis.ipynb"]).stdout
+    assert "analysis.ipynb:cell 3:2:46" in full and "keras.layers.Dense(1)" in full
+    report = json.loads(runner.invoke(main, ["lint", "--no-cache", "--output-format", "json", "."]).stdout)
+    assert [(d["code"], d["cell"], d["line"]) for d in report["diagnostics"]] == [("K101", 3, 2)]
+    for output_format in ("sarif", "github", "rdjson", "gitlab", "junit", "full"):
+        out = runner.invoke(main, ["lint", "--no-cache", "--output-format", output_format, "."]).stdout
+        assert "cell 3" in out, output_format
