@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 import click
@@ -19,7 +20,7 @@ from kast.output import FORMATS
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from kast.config import Resolver
+    from kast.config import Resolver, Settings
     from kast.core import FileResult
     from kast.diagnostics import Diagnostic
 
@@ -81,12 +82,19 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Analyse every file, without reading or writing the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KAST_CACHE_DIR",
               help="Where the cache lives  [default: .kast_cache in the project folder].")
+@click.option("--verify", is_flag=True,
+              help="Build each model with TensorFlow to confirm or refute the findings. This RUNS PARTS OF YOUR "
+                   "SCRIPTS (imports, helpers, the statements that build each model) in a child process; "
+                   "needs `pip install 'kast[verify]'`.")
+@click.option("--show-refuted", is_flag=True, help="With --verify: also show findings the built model refutes.")
+@click.option("--verify-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="With --verify: seconds one model may take to build.")
 def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, select: tuple[str, ...],
          extend_select: tuple[str, ...], ignore: tuple[str, ...], ignore_noqa: bool, statistics: bool,
          exit_zero: bool, fail_on: str, color: str, config_file: str | None, isolated: bool, show_settings: bool,
          exclude: tuple[str, ...], extend_exclude: tuple[str, ...], respect_gitignore: bool | None,
          force_exclude: bool | None, stdin_filename: str | None, jobs: int | None, no_cache: bool,
-         cache_dir: str | None) -> None:
+         cache_dir: str | None, verify: bool, show_refuted: bool, verify_timeout: float) -> None:
     """Check Keras training scripts (files or folders; default: the current folder; `-`: standard input)."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     from pathlib import Path
@@ -111,15 +119,26 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
 
             click.echo(json.dumps(config.describe(), indent=2))
             return
-        results = _run(paths, stdin_filename, resolver, project.path, jobs, no_cache, cache_dir)
+        if verify:
+            from kast.verify import missing
+
+            problem = missing()
+            if problem:
+                raise ConfigProblem(problem)
+        checked = _run(paths, stdin_filename, resolver, project.path, jobs, no_cache, cache_dir)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
+    results = [result for result, _ in checked]
+    verification = _verify(checked, verify_timeout) if verify else None
 
-    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
     output_format = output_format or project.output_format or "full"
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
+    if not show_refuted and output_format not in ("json", "json-lines"):
+        # A finding the built model refutes is kept in JSON (verified: false), hidden elsewhere.
+        diagnostics = [d for d in diagnostics if d.verified is not False]
     stream = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout  # noqa: SIM115
     try:
-        _emit(results, diagnostics, output_format, statistics, stream, color, output_file is None)
+        _emit(results, diagnostics, output_format, statistics, stream, color, output_file is None, verification)
     finally:
         if output_file:
             stream.close()
@@ -132,13 +151,13 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     from kast.diagnostics import Severity
 
     threshold = Severity(fail_on).rank
-    failing = any(d.severity.rank >= threshold for d in diagnostics)
+    failing = any(d.severity.rank >= threshold and d.verified is not False for d in diagnostics)
     sys.exit(1 if failing and not exit_zero else 0)
 
 
 def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver", project_config: "Path | None",
-         jobs: int | None, no_cache: bool, cache_dir: str | None) -> "list[FileResult]":
-    """Lint the paths (or standard input), in a stable order."""
+         jobs: int | None, no_cache: bool, cache_dir: str | None) -> "list[tuple[FileResult, Checked]]":
+    """Lint the paths (or standard input), in a stable order; each result with what it was checked from."""
     from pathlib import Path
 
     from kast.core import lint_bytes
@@ -153,7 +172,8 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
         if stdin_filename and config.force_exclude and config.is_excluded(Path(stdin_filename)):
             return []
         data = sys.stdin.buffer.read()
-        return [lint_bytes(data, name, config.settings_for(Path(name), resolver.overrides.ignore_noqa))]
+        settings = config.settings_for(Path(name), resolver.overrides.ignore_noqa)
+        return [(lint_bytes(data, name, settings), Checked(None, data, settings))]
 
     targets = discover(list(paths) or ["."], resolver)
     cache = None
@@ -165,11 +185,50 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
     results = lint_targets(targets, jobs or available_cores(), cache)
     for warning in cache.warnings if cache else ():
         click.echo(f"kast: warning: {warning}", err=True)
-    return results
+    return [(result, Checked(target.path, None, target.settings)) for result, target in zip(results, targets)]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Where a result's source came from (a file, or the bytes of stdin) and its settings."""
+
+    path: "Path | None"
+    data: bytes | None
+    settings: "Settings"
+
+
+def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float) -> dict[str, object]:
+    """Run the runtime verifier over the checked files; its report for JSON, and notes on stderr."""
+    from kast.core import SourceError, decode_source
+    from kast.verify import verify
+
+    click.echo("kast: --verify runs parts of your scripts (imports, helpers and the statements that build each "
+               "model) with TensorFlow in a child process.", err=True)
+    items = []
+    for result, origin in checked:
+        try:
+            data = origin.data if origin.data is not None else origin.path.read_bytes()  # type: ignore[union-attr]
+            items.append((result, decode_source(data), origin.settings))
+        except (OSError, SourceError):
+            continue
+    try:
+        report = verify(items, time_limit)
+    except RuntimeError as exc:
+        raise ConfigProblem(str(exc)) from None
+    built = sum(1 for m in report.models if m.built)
+    for model in report.models:
+        if not model.built:
+            click.echo(f"kast: could not verify `{model.name}` ({model.path}:{model.line}): {model.reason}", err=True)
+        elif model.placeholders:
+            click.echo(f"kast: verified `{model.name}` ({model.path}:{model.line}) with guessed values for "
+                       f"{', '.join(model.placeholders)}: its output width is not checked", err=True)
+    startup = f", TensorFlow start-up {report.startup_seconds:.1f} s" if report.startup_seconds else ""
+    click.echo(f"kast: built {built} of {len(report.models)} models in {report.seconds:.1f} s{startup}", err=True)
+    return report.to_json()
 
 
 def _emit(results: "list[FileResult]", diagnostics: "list[Diagnostic]", output_format: str, statistics: bool,
-          stream: "TextIO", color: str, to_terminal: bool) -> None:
+          stream: "TextIO", color: str, to_terminal: bool, verification: dict[str, object] | None) -> None:
     """Write the findings (or their statistics) in the chosen format."""
     if statistics:
         from kast.output.statistics import render_statistics
@@ -187,6 +246,10 @@ def _emit(results: "list[FileResult]", diagnostics: "list[Diagnostic]", output_f
         stream.write(render_concise(diagnostics))
         if diagnostics:
             stream.write(summary_line(results, diagnostics) + "\n")
+    elif output_format == "json":
+        from kast.output.json_format import render
+
+        stream.write(render(results, diagnostics, verification))
     else:
         from kast.output import renderer
 

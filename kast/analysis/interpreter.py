@@ -51,7 +51,7 @@ from kast.analysis.models import (
     SequentialEntry,
     Tensor,
 )
-from kast.analysis.picture import KerasString, MethodCall, Picture
+from kast.analysis.picture import KerasString, MethodCall, ModelBinding, Picture
 from kast.analysis.values import (
     UNKNOWN,
     UNKNOWN_VALUE,
@@ -248,9 +248,12 @@ class Interpreter:
                 value = self.eval(small.value, scope)
                 for target in small.targets:
                     self.assign(target.target, value, scope)
+                    self._note_binding(target.target, value, small)
             elif isinstance(small, cst.AnnAssign):
                 if small.value is not None:
-                    self.assign(small.target, self.eval(small.value, scope), scope)
+                    value = self.eval(small.value, scope)
+                    self.assign(small.target, value, scope)
+                    self._note_binding(small.target, value, small)
             elif isinstance(small, cst.AugAssign):
                 self.eval(small.value, scope)
                 self.assign(small.target, UNKNOWN_VALUE, scope)
@@ -272,6 +275,14 @@ class Interpreter:
             elif isinstance(small, cst.Del):
                 self._delete(small.target, scope)
         return False
+
+    def _note_binding(self, target: cst.BaseExpression, value: Value, statement: cst.CSTNode) -> None:
+        if isinstance(value, Model) and isinstance(target, cst.Name):
+            self.picture.model_bindings.append(ModelBinding(value, target.value, statement, len(self.call_stack)))
+        elif isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, Sequence) \
+                and len(target.elements) == len(value.items):
+            for element, item in zip(target.elements, value.items):
+                self._note_binding(element.value, item, statement)
 
     def _delete(self, target: cst.BaseExpression, scope: Scope) -> None:
         if isinstance(target, cst.Name):

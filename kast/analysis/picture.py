@@ -36,6 +36,21 @@ class KerasString:
     node: cst.CSTNode
 
 
+@dataclass(frozen=True, slots=True)
+class ModelBinding:
+    """`name = <model>`: a statement that binds a model to a plain name.
+
+    `depth` counts the user functions being run when it happened (0 at module
+    level): the runtime verifier builds a model from its shallowest binding,
+    where the script's own arguments are in place.
+    """
+
+    model: Model
+    name: str
+    statement: cst.CSTNode
+    depth: int
+
+
 @dataclass
 class Picture:
     """Everything kast learnt about one script."""
@@ -55,6 +70,7 @@ class Picture:
     imports_keras: bool = False  # the script imports keras, tensorflow or tf_keras somewhere
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
+    model_bindings: list[ModelBinding] = field(default_factory=list)
     _positions: dict[cst.CSTNode, Span] | None = None
 
     def tick(self) -> int:

@@ -48,8 +48,9 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
     return item
 
 
-def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
-    report = {
+def render(results: list[FileResult], diagnostics: list[Diagnostic],
+           verification: dict[str, object] | None = None) -> str:
+    report: dict[str, object] = {
         "version": 1,
         "tool": {"name": "kast", "version": __version__},
         "summary": {
@@ -60,6 +61,8 @@ def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
         "diagnostics": [diagnostic_to_dict(d) for d in diagnostics],
         "internal_errors": [{"path": r.path, "message": r.internal_error} for r in results if r.internal_error],
     }
+    if verification is not None:
+        report["verification"] = verification
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -13,11 +13,14 @@ from kast.core import FileResult
 from kast.diagnostics import Diagnostic, Severity
 from kast.output import concise_line, location
 
+# What --verify made of a finding.
+_VERDICT = {True: "confirmed by building the model", False: "refuted by building the model"}
+_VERDICT_SUFFIX = {verdict: f" [{text}]" for verdict, text in _VERDICT.items()}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 
 
 def render_concise(diagnostics: list[Diagnostic]) -> str:
-    return "".join(concise_line(d).rstrip() + "\n" for d in diagnostics)
+    return "".join(f"{concise_line(d).rstrip()}{_VERDICT_SUFFIX.get(d.verified, '')}\n" for d in diagnostics)
 
 
 def summary_line(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
@@ -61,5 +64,7 @@ def render_full(results: list[FileResult], diagnostics: list[Diagnostic], stream
             console.print(f"  [blue]note:[/] {escape(where)}: {escape(r.message)}")
         if d.hint:
             console.print(f"  [green]help:[/] {escape(d.hint)}")
+        if d.verified is not None:
+            console.print(f"  [magenta]verified:[/] {_VERDICT[d.verified]}")
         console.print()
     console.print(f"[bold]{escape(summary_line(results, diagnostics))}[/]")

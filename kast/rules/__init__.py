@@ -16,6 +16,7 @@ from kast.rules import (
     label_encoding_vs_loss,
     layer_after_output,
     logits_into_probability_loss,
+    model_build_failed,
     no_validation,
     output_units_vs_classes,
     preprocessing_before_split,
@@ -25,6 +26,7 @@ from kast.rules import (
     removed_keras_api,
     removed_optimizer_argument,
     resample_before_split,
+    runtime_output_vs_loss,
     saturating_deep_activations,
     sigmoid_with_categorical_loss,
     single_unit_categorical_loss,
@@ -72,6 +74,8 @@ RULES: tuple[Rule, ...] = tuple(
         layer_after_output,
         no_validation,
         accuracy_only_metrics,
+        model_build_failed,
+        runtime_output_vs_loss,
     )
 )
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

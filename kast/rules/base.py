@@ -38,6 +38,7 @@ class Rule:
     fires: tuple[str, ...]
     silent: tuple[str, ...]
     check: Callable[[Picture], Iterable[Finding]]
+    runtime: bool = False  # reported by the runtime verifier (--verify), not by static analysis
 
     @property
     def summary(self) -> str:
@@ -57,6 +58,7 @@ class Rule:
             fires=tuple(module.FIRES),
             silent=tuple(module.SILENT),
             check=module.check,
+            runtime=getattr(module, "RUNTIME", False),
         )
 
 

@@ -1,0 +1,241 @@
+"""The runtime verifier: `kast lint --verify` builds each model with TensorFlow.
+
+Static analysis sees the script's text; the verifier builds the models the
+script defines, with real Keras, and checks what static analysis concluded.
+It runs parts of the user's code, so it runs only when asked: the default
+path never imports TensorFlow and never executes anything.
+
+For each model of the static picture:
+1. `slicer` cuts the statements that build and compile it (imports,
+   constants, helpers, the model's own statements; never data loading, fit,
+   predict, I/O or plotting; unknown values become placeholders);
+2. `process` runs the slices in one child process (TensorFlow imported once,
+   CPU only, silenced, time- and memory-limited);
+3. `judge` puts the built model's real output and loss into the picture and
+   lets the K1 rules judge again: each K1 finding is confirmed or refuted,
+   K902 reports what only the built model shows, K901 a build that fails.
+
+Install with `pip install 'kast[verify]'`.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+INSTALL_HINT = "pip install 'kast[verify]'"
+_VERIFIABLE_KINDS = ("sequential", "functional", "subclassed")
+
+
+@dataclass
+class ModelReport:
+    """What happened to one model."""
+
+    path: str
+    line: int
+    name: str
+    built: bool
+    reason: str | None = None  # why it could not be verified
+    placeholders: list[str] = field(default_factory=list)  # values that were guessed, and used
+    seconds: float | None = None
+
+
+@dataclass
+class Report:
+    """The verifier's run: per model, and the cost."""
+
+    models: list[ModelReport] = field(default_factory=list)
+    startup_seconds: float | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tensorflow": self.versions.get("tensorflow"),
+            "keras": self.versions.get("keras"),
+            "startup_seconds": None if self.startup_seconds is None else round(self.startup_seconds, 3),
+            "seconds": round(self.seconds, 3),
+            "models": [
+                {"path": m.path, "line": m.line, "name": m.name, "built": m.built, "reason": m.reason,
+                 "placeholders": m.placeholders, "seconds": m.seconds}
+                for m in self.models
+            ],
+        }
+
+
+def missing() -> str | None:
+    """Why --verify cannot run here (TensorFlow not installed), or None.  Imports nothing."""
+    if importlib.util.find_spec("tensorflow") is None:
+        return f"--verify needs TensorFlow, which is not installed; install it with: {INSTALL_HINT}"
+    return None
+
+
+@dataclass
+class _Planned:
+    model: Any
+    name: str
+    line: int
+    job: dict[str, Any] | None
+    reason: str | None
+    answer: dict[str, Any] | None = None
+
+
+def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -> Report:
+    """Verify the models of each (FileResult, source text, Settings); updates the results in place."""
+    from kast.verify.process import TIME_LIMIT, ChildFailed, Pool
+
+    started = time.perf_counter()
+    report = Report()
+    pool = Pool()
+    limit = time_limit or TIME_LIMIT
+    try:
+        for result, text, settings in items:
+            _verify_file(result, text, settings, pool, report, limit)
+    except ChildFailed as exc:
+        raise RuntimeError(f"the verifier could not start TensorFlow: {exc}") from None
+    finally:
+        pool.close()
+    report.startup_seconds = pool.startup_seconds
+    report.versions = pool.versions
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _plan(picture: Any, tree: ast.Module, path: str, limit: float, next_id: int) -> list[_Planned]:
+    from kast.verify.slicer import cut
+
+    planned: list[_Planned] = []
+    for model in picture.models:
+        if model.kind not in _VERIFIABLE_KINDS:
+            continue
+        bindings = [b for b in picture.model_bindings if b.model is model]
+        if not bindings:
+            line = picture.span(model.node).line
+            planned.append(_Planned(model, "?", line, None, "the model is never bound to a name"))
+            continue
+        binding = min(bindings, key=lambda b: b.depth)
+        nodes = [binding.statement] + [c.node for c in model.compiles] + [e.node for e in model.entries]
+        spans = picture.spans(nodes)
+        line = spans[binding.statement].line
+        anchors = [spans[n].line for n in nodes if n in spans]
+        piece = cut(tree, binding.name, line, anchors, path)
+        if piece.problem:
+            planned.append(_Planned(model, binding.name, line, None, piece.problem))
+        else:
+            planned.append(_Planned(model, binding.name, line, piece.job(path, next_id + len(planned), limit), None))
+    return planned
+
+
+def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Report, limit: float) -> None:
+    import libcst as cst
+
+    from kast.analysis.interpreter import build_picture
+
+    if result.internal_error or result.path.endswith(".ipynb"):
+        return
+    if any(d.code == "K000" for d in result.diagnostics):
+        return
+    try:
+        module = cst.parse_module(text)
+        tree = ast.parse(text, filename=result.path)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    picture = build_picture(module, result.path)
+    planned = _plan(picture, tree, result.path, limit, len(report.models))
+    for plan in planned:
+        if plan.job is not None:
+            plan.answer = pool.ask(plan.job)
+            if plan.answer.get("status") != "built":
+                plan.reason = plan.answer.get("reason") or _error_text(plan.answer)
+        report.models.append(ModelReport(
+            path=result.path, line=plan.line, name=plan.name, built=plan.reason is None, reason=plan.reason,
+            placeholders=list((plan.answer or {}).get("placeholders_used", [])),
+            seconds=(plan.answer or {}).get("seconds"),
+        ))
+    _judge(result, text, settings, picture, planned)
+
+
+def _error_text(answer: dict[str, Any]) -> str:
+    message = " ".join(str(answer.get("message", "")).split())
+    if len(message) > 300:
+        message = message[:299] + "…"
+    return f"{answer.get('type', 'error')}: {message}" if message else str(answer.get("type", "error"))
+
+
+def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_Planned]) -> None:
+    from kast.core import judge as run_rules
+    from kast.diagnostics import Span
+    from kast.rules import BY_CODE, RULES
+    from kast.verify import judge
+
+    models = [p.model for p in planned]
+    built = {id(p.model) for p in planned if p.answer is not None and p.answer.get("status") == "built"}
+    static = list(result.diagnostics)
+    owners = {id(d): judge.owner(picture, d, models) for d in static if d.code.startswith("K1")}
+    for plan in planned:
+        if id(plan.model) in built:
+            judge.apply(picture, plan.model, plan.answer)  # type: ignore[arg-type]
+    k1 = [r for r in RULES if r.code.startswith("K1") and settings.is_selected(r.code, r.severity)]
+    again = run_rules(picture, k1) if built else []
+    again_keys = {(d.code, d.span) for d in again}
+    static_keys = {(d.code, d.span) for d in static}
+
+    diagnostics = []
+    for d in static:
+        model = owners.get(id(d))
+        if model is not None and id(model) in built:
+            d = replace(d, verified=(d.code, d.span) in again_keys)
+        diagnostics.append(d)
+
+    added = []
+    k902 = BY_CODE["K902"]
+    if settings.is_selected(k902.code, k902.severity):
+        for d in again:
+            if (d.code, d.span) in static_keys:
+                continue
+            model = judge.owner(picture, d, models)
+            if model is None or id(model) not in built:
+                continue
+            added.append(replace(
+                d, code=k902.code, name=k902.name, severity=k902.severity, verified=None,
+                message=f"The built model shows what the script's text could not ({d.code} {d.name}): {d.message}",
+            ))
+    k901 = BY_CODE["K901"]
+    lines = text.splitlines()
+    for plan in planned:
+        answer = plan.answer
+        if answer is None or not judge.error_is_the_scripts(answer):
+            continue
+        line = int(answer["line"])
+        # A static error already standing on the failing line (lr=, a misspelt name) is what
+        # breaks the build: building confirms it, and K901 would only repeat it.
+        explained = [i for i, d in enumerate(diagnostics)
+                     if d.severity.value == "error" and d.span.line <= line <= d.span.end_line]
+        for index in explained:
+            diagnostics[index] = replace(diagnostics[index], verified=True)
+        if not explained and settings.is_selected(k901.code, k901.severity):
+            source = lines[line - 1] if 0 < line <= len(lines) else ""
+            indent = len(source) - len(source.lstrip())
+            added.append(result_diagnostic(
+                result.path, k901, Span(line, indent, line, max(len(source.rstrip()), indent + 1)),
+                f"Building the model `{plan.name}` fails in Keras ({_error_text(answer)}): the script would "
+                "crash here before training.",
+                "Fix the layer arguments or shapes at this line; the message above is Keras's own.",
+            ))
+    if added and not settings.ignore_noqa:
+        from kast.suppress import apply
+
+        added = apply(text, added)
+    if added:
+        result.source = result.source or text
+    result.diagnostics = sorted(diagnostics + added, key=lambda d: d.sort_key)
+
+
+def result_diagnostic(path: str, rule: Any, span: Any, message: str, hint: str) -> Any:
+    from kast.diagnostics import Diagnostic
+
+    return Diagnostic(path=path, code=rule.code, name=rule.name, severity=rule.severity, message=message,
+                      span=span, hint=hint)

@@ -1,0 +1,419 @@
+"""The verifier's child process: TensorFlow imported once, then one model built per request.
+
+Run as `python -m kast.verify.child` by `kast.verify.process`; never imported
+by the static path.  It speaks JSON lines: the first line it writes says
+whether TensorFlow could be imported (and how long that took); then, for each
+request line (a slice compiled by `kast.verify.slicer`), one answer line.
+
+What it does to keep the user's code in bounds:
+- CPU only, TensorFlow's logs silenced, standard output and error sent to
+  /dev/null (answers go over a private copy of the original stdout);
+- `fit` and friends do nothing, `predict` / `evaluate` refuse, nothing is
+  saved, downloaded or connected to;
+- a time limit per model (SIGALRM); the parent adds a hard limit and a memory
+  limit and restarts this process if it dies.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import json
+import marshal
+import os
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+PLACEHOLDER_VALUE = 8
+_PASS_THROUGH = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+                 "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Flatten", "Reshape", "Permute",
+                 "RepeatVector", "Identity", "Masking", "Cropping1D", "Cropping2D", "Cropping3D")
+_ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu", "PReLU": "prelu",
+                      "ThresholdedReLU": "relu", "Softmax": "softmax"}
+
+
+class Skipped(Exception):
+    """A call --verify does not make (predict, downloads, connections)."""
+
+
+class TimeLimit(BaseException):
+    """The model took longer than its time limit to build (BaseException: user code can't swallow it)."""
+
+
+class Placeholder(int):
+    """An integer-like stand-in for a value the slice could not compute; records every use."""
+
+    _name: str
+    _used: set[str]
+
+    def __new__(cls, name: str, used: set[str], value: int = PLACEHOLDER_VALUE) -> "Placeholder":
+        obj = super().__new__(cls, value)
+        obj._name = name
+        obj._used = used
+        return obj
+
+    def _touch(self) -> None:
+        self._used.add(self._name.split(".")[0].split("[")[0])
+
+    def _derive(self, suffix: str, value: int = PLACEHOLDER_VALUE) -> "Placeholder":
+        self._touch()
+        return Placeholder(self._name + suffix, self._used, value)
+
+    def __getattr__(self, attr: str) -> "Placeholder":
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return self._derive(f".{attr}")
+
+    def __getitem__(self, key: object) -> Any:
+        if isinstance(key, slice):
+            self._touch()
+            return (self._derive("[:]"),)
+        return self._derive(f"[{key!r}]")
+
+    def __call__(self, *args: object, **kwargs: object) -> "Placeholder":
+        return self._derive("()")
+
+    def __iter__(self) -> Any:
+        self._touch()
+        return iter((self._derive("[0]"),))
+
+    def __len__(self) -> int:
+        self._touch()
+        return PLACEHOLDER_VALUE
+
+    def __index__(self) -> int:
+        self._touch()
+        return int.__int__(self)
+
+    def __int__(self) -> int:
+        return self.__index__()
+
+    def __float__(self) -> float:
+        self._touch()
+        return float(int.__int__(self))
+
+    def __bool__(self) -> bool:
+        self._touch()
+        return True
+
+    def __repr__(self) -> str:
+        return f"<kast placeholder {self._name}>"
+
+
+def _arithmetic(name: str) -> Any:
+    base = getattr(int, name)
+
+    def method(self: Placeholder, *args: Any) -> Any:
+        self._touch()
+        result = base(self, *args)
+        return Placeholder(self._name, self._used, result) if isinstance(result, int) and not isinstance(
+            result, bool) else result
+
+    return method
+
+
+for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__floordiv__",
+            "__rfloordiv__", "__truediv__", "__rtruediv__", "__mod__", "__pow__", "__neg__", "__lt__", "__le__",
+            "__gt__", "__ge__", "__eq__", "__ne__"):
+    setattr(Placeholder, _op, _arithmetic(_op))
+Placeholder.__hash__ = int.__hash__  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- the session
+
+
+class Session:
+    """TensorFlow and Keras, patched, and what the current request created."""
+
+    def __init__(self) -> None:
+        import keras
+        import numpy
+        import tensorflow
+
+        self.keras = keras
+        self.np = numpy
+        self.tf = tensorflow
+        self.path = ""
+        self.layer_lines: list[tuple[Any, int]] = []
+        self._patch()
+
+    def _script_line(self) -> int | None:
+        frame = sys._getframe(2)
+        while frame is not None:
+            if frame.f_code.co_filename == self.path:
+                return frame.f_lineno
+            frame = frame.f_back
+        return None
+
+    def _patch(self) -> None:
+        keras = self.keras
+        session = self
+
+        def nothing(*args: object, **kwargs: object) -> None:
+            return None
+
+        def refuse(what: str) -> Any:
+            def call(*args: object, **kwargs: object) -> None:
+                raise Skipped(f"{what} is not run by --verify")
+            return call
+
+        for name in ("fit", "fit_generator", "train_on_batch", "save", "save_weights", "load_weights", "export"):
+            if hasattr(keras.Model, name):
+                setattr(keras.Model, name, nothing)
+        for name in ("predict", "evaluate", "predict_on_batch", "test_on_batch", "predict_generator",
+                     "evaluate_generator"):
+            if hasattr(keras.Model, name):
+                setattr(keras.Model, name, refuse(f"model.{name}()"))
+        keras.utils.get_file = refuse("downloading")
+
+        original_init = keras.layers.Layer.__init__
+
+        @functools.wraps(original_init)
+        def init(layer: Any, *args: Any, **kwargs: Any) -> None:
+            original_init(layer, *args, **kwargs)
+            line = session._script_line()
+            if line is not None:
+                session.layer_lines.append((layer, line))
+
+        keras.layers.Layer.__init__ = init
+
+        import socket
+
+        def no_network(*args: object, **kwargs: object) -> None:
+            raise Skipped("network access is blocked by --verify")
+
+        socket.socket.connect = no_network  # type: ignore[method-assign]
+        socket.create_connection = no_network  # type: ignore[assignment]
+
+    # ----------------------------------------------------------- one request
+
+    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        self.path = job["path"]
+        self.layer_lines = []
+        self.keras.backend.clear_session()
+        used: set[str] = set()
+        namespace: dict[str, Any] = {"__name__": "__kast_verify__", "__file__": self.path, "__builtins__": builtins}
+        for name in job["placeholders"]:
+            namespace[name] = Placeholder(name, used)
+        answer: dict[str, Any] = {"id": job["id"]}
+        folder = os.path.dirname(os.path.abspath(self.path))
+        sys.path.insert(0, folder)
+        signal.setitimer(signal.ITIMER_REAL, float(job["time_limit"]))
+        try:
+            exec(marshal.loads(bytes.fromhex(job["code"])), namespace)  # noqa: S102 - this is --verify's purpose
+            model = namespace.get(job["name"])
+            if not isinstance(model, self.keras.Model):
+                answer.update(status="no-model", reason=f"`{job['name']}` is not a Keras model after the build "
+                                                        f"({type(model).__name__})")
+            else:
+                answer.update(status="built", **self._inspect(model, used))
+        except TimeLimit:
+            answer.update(status="timeout", reason=f"building took longer than {job['time_limit']} s")
+        except SystemExit as exc:
+            answer.update(status="error", reason=f"the script called sys.exit({exc.code!r}) while building")
+        except Skipped as exc:
+            answer.update(status="error", reason=str(exc))
+        except BaseException as exc:  # noqa: BLE001 - any failure of user code is an answer
+            answer.update(status="error", **self._describe(exc))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if sys.path and sys.path[0] == folder:
+                sys.path.pop(0)
+        answer["placeholders_used"] = sorted(used)
+        answer["seconds"] = round(time.perf_counter() - started, 4)
+        return answer
+
+    def _describe(self, exc: BaseException) -> dict[str, Any]:
+        """The exception as the parent reports it: Keras's message at the script's line."""
+        frames = traceback.extract_tb(exc.__traceback__)
+        script_lines = [f.lineno for f in frames if f.filename == self.path]
+        origin = frames[-1].filename if frames else ""
+        message = str(exc).strip() or type(exc).__name__
+        layer_line = None
+        for layer, line in reversed(self.layer_lines):
+            name = getattr(layer, "name", None)
+            if name and (f'"{name}"' in message or f"'{name}'" in message):
+                layer_line = line
+                break
+        return {
+            "type": type(exc).__name__,
+            "message": message[:2000],
+            "line": layer_line or (script_lines[-1] if script_lines else None),
+            "from_keras": any(part in origin for part in (f"{os.sep}keras{os.sep}", f"{os.sep}tensorflow{os.sep}",
+                                                          f"{os.sep}tf_keras{os.sep}")),
+        }
+
+    # ------------------------------------------------------------ inspection
+
+    def _inspect(self, model: Any, used: set[str]) -> dict[str, Any]:
+        np = self.np
+        facts: dict[str, Any] = {}
+        inputs = self._inputs(model, used)
+        predictions = None
+        if inputs is not None:
+            try:
+                predictions = model(inputs, training=False)
+            except Exception as exc:  # noqa: BLE001
+                facts["forward_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        outputs: list[dict[str, Any]] = []
+        tensors = predictions if isinstance(predictions, (list, tuple)) else (
+            list(predictions.values()) if isinstance(predictions, dict) else [predictions])
+        layers = self._output_layers(model)
+        for index, tensor in enumerate(tensors):
+            out: dict[str, Any] = {}
+            if tensor is not None:
+                values = np.asarray(tensor, dtype="float64")
+                out["shape"] = [int(d) for d in values.shape[1:]]
+                out["units"] = int(values.shape[-1]) if values.ndim >= 2 else 1
+                finite = values[np.isfinite(values)]
+                if finite.size:
+                    out["range"] = [float(finite.min()), float(finite.max())]
+                if values.ndim >= 2:
+                    sums = values.sum(axis=-1)
+                    out["row_sums"] = [float(sums.min()), float(sums.max())]
+            if index < len(layers) and layers[index] is not None:
+                out.update(layers[index])
+            outputs.append(out)
+        if predictions is None:
+            outputs = [dict(layer or {}) for layer in layers]
+            for out, tensor in zip(outputs, getattr(model, "outputs", None) or []):
+                shape = list(tensor.shape)[1:]
+                if shape and shape[-1] is not None:
+                    out["units"] = int(shape[-1])
+        facts["outputs"] = outputs
+        facts["output_names"] = list(getattr(model, "output_names", None) or [])
+        facts["loss"] = self._loss(getattr(model, "loss", None)) if getattr(model, "optimizer", None) else None
+        facts["compiled"] = getattr(model, "optimizer", None) is not None
+        return facts
+
+    def _inputs(self, model: Any, used: set[str]) -> Any:
+        np = self.np
+        rng = np.random.default_rng(0)
+        symbolic = getattr(model, "inputs", None)
+        if not symbolic:
+            # A subclassed model: the shape it was built with, else a guessed width.
+            shapes = getattr(model, "_build_shapes_dict", None) or {}
+            shape = next(iter(shapes.values()), None) if len(shapes) == 1 else None
+            if isinstance(shape, (tuple, list)) and len(shape) >= 2 and all(
+                    isinstance(d, int) for d in shape[1:]):
+                return rng.normal(0.0, 10.0, size=(32, *shape[1:])).astype("float32")
+            used.add("input shape")
+            return rng.normal(0.0, 10.0, size=(32, PLACEHOLDER_VALUE)).astype("float32")
+        arrays = []
+        for tensor in symbolic:
+            shape = [32] + [d if d is not None else PLACEHOLDER_VALUE for d in list(tensor.shape)[1:]]
+            dtype = str(getattr(tensor, "dtype", "float32"))
+            if "int" in dtype:
+                arrays.append(rng.integers(0, 2, size=shape).astype(dtype))
+            elif "string" in dtype or "object" in dtype:
+                return None
+            else:
+                arrays.append(rng.normal(0.0, 10.0, size=shape).astype("float32"))
+        return arrays[0] if len(arrays) == 1 else arrays
+
+    def _output_layers(self, model: Any) -> list[dict[str, Any] | None]:
+        """For each output, the layer that produces it and the activation it ends with."""
+        keras = self.keras
+        heads: list[Any] = []
+        if isinstance(model, keras.Sequential):
+            heads = [model.layers[-1]] if model.layers else []
+        else:
+            for tensor in getattr(model, "outputs", None) or []:
+                history = getattr(tensor, "_keras_history", None)
+                heads.append(history[0] if history else None)
+        return [self._activation_of(model, layer) if layer is not None else None for layer in heads]
+
+    def _activation_of(self, model: Any, layer: Any) -> dict[str, Any]:
+        for _ in range(50):
+            kind = type(layer).__name__
+            if kind in _ACTIVATION_LAYERS:
+                return {"layer": kind, "activation": _ACTIVATION_LAYERS[kind]}
+            activation = getattr(layer, "activation", None)
+            if callable(activation):
+                name = getattr(activation, "__name__", None) or type(activation).__name__
+                return {"layer": kind, "activation": name}
+            if kind not in _PASS_THROUGH:
+                return {"layer": kind, "activation": None}
+            layer = self._previous(model, layer)
+            if layer is None:
+                break
+        return {"layer": None, "activation": None}
+
+    def _previous(self, model: Any, layer: Any) -> Any:
+        if isinstance(model, self.keras.Sequential):
+            layers = model.layers
+            index = layers.index(layer) if layer in layers else 0
+            return layers[index - 1] if index > 0 else None
+        nodes = getattr(layer, "_inbound_nodes", None) or []
+        for node in nodes:
+            tensors = getattr(node, "input_tensors", None) or []
+            if len(tensors) == 1:
+                history = getattr(tensors[0], "_keras_history", None)
+                return history[0] if history else None
+        return None
+
+    def _loss(self, loss: Any) -> Any:
+        if loss is None:
+            return None
+        if isinstance(loss, str):
+            return {"kind": "string", "name": loss}
+        if isinstance(loss, (list, tuple)):
+            return [self._loss(item) for item in loss]
+        if isinstance(loss, dict):
+            return {str(key): self._loss(item) for key, item in loss.items()}
+        if isinstance(loss, self.keras.losses.Loss):
+            try:
+                config = loss.get_config()
+            except Exception:  # noqa: BLE001 - a custom loss may not have one
+                config = {}
+            from_logits = config.get("from_logits", getattr(loss, "from_logits", None))
+            if from_logits is None:
+                from_logits = (getattr(loss, "_fn_kwargs", None) or {}).get("from_logits")
+            return {"kind": "class", "name": type(loss).__name__, "from_logits": from_logits}
+        if callable(loss):
+            return {"kind": "function", "name": getattr(loss, "__name__", type(loss).__name__),
+                    "from_logits": None}
+        return {"kind": "other", "name": type(loss).__name__}
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise TimeLimit()
+
+
+def main() -> None:
+    answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    if not os.environ.get("KAST_VERIFY_DEBUG"):
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+    else:
+        os.dup2(2, 1)
+    signal.signal(signal.SIGALRM, _on_alarm)
+
+    def send(message: dict[str, Any]) -> None:
+        answers.write(json.dumps(message) + "\n")
+        answers.flush()
+
+    started = time.perf_counter()
+    try:
+        session = Session()
+    except BaseException as exc:  # noqa: BLE001 - say why, then stop
+        send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        return
+    send({"ready": True, "tensorflow": session.tf.__version__, "keras": session.keras.__version__,
+          "startup": round(time.perf_counter() - started, 3)})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            send(session.run(json.loads(line)))
+        except BaseException as exc:  # noqa: BLE001 - the protocol must go on
+            send({"id": None, "status": "error", "reason": f"verifier error: {type(exc).__name__}: {exc}"})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""From a built model back to findings: the same K1 rules judge the picture corrected by reality.
+
+The child reports what the built model really is: each output's activation
+(from the layer, or measured on a forward pass when no layer says), its width,
+its value range and row sums, and the compiled loss with `from_logits`.  Those
+facts replace the static ones in the picture, and the K1 rules run again:
+
+- a static K1 finding that the rules report again is *confirmed*, one they no
+  longer report is *refuted*;
+- a K1 finding that only the corrected picture gives is new knowledge: static
+  analysis could not see that part of the model.  It is reported as K902;
+- a build that fails inside Keras, with no placeholder involved, is K901.
+
+An output width computed while a placeholder was in use is a guess, so it is
+not believed: the static width (or unknown) stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import libcst as cst
+
+from kast.analysis import keras_api
+from kast.analysis.models import CompileCall, Loss, Model, OutputLayer
+from kast.analysis.picture import Picture
+from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Known, Mapping, Sequence, Value
+from kast.diagnostics import Diagnostic, Span
+
+# Row sums this close to 1 mean a softmax.
+_SUM_TOLERANCE = 1e-3
+
+
+def measured_activation(out: dict[str, Any]) -> str | None:
+    """The activation an output's values show, when no layer names it."""
+    if "range" not in out:
+        return None
+    low, high = out["range"]
+    units = out.get("units", 1)
+    sums = out.get("row_sums")
+    if low >= 0.0 and high <= 1.0:
+        if units == 1:
+            return "softmax" if low == high == 1.0 else "sigmoid"
+        if sums and abs(sums[0] - 1.0) < _SUM_TOLERANCE and abs(sums[1] - 1.0) < _SUM_TOLERANCE:
+            return "softmax"
+        return "sigmoid"
+    if low >= 0.0:
+        return "relu"
+    if low >= -1.0 and high <= 1.0:
+        return "tanh"
+    return "linear"
+
+
+def _activation(out: dict[str, Any]) -> str | None:
+    name = out.get("activation")
+    if isinstance(name, str):
+        canonical = keras_api.activation_from_string(name.lower())
+        if canonical is not None:
+            return canonical
+    return measured_activation(out)
+
+
+def runtime_outputs(model: Model, answer: dict[str, Any]) -> tuple[OutputLayer, ...] | None:
+    """The model's outputs as the built model has them, placed at the static nodes where known."""
+    outs: list[dict[str, Any]] = answer.get("outputs") or []
+    if not outs:
+        return None
+    static = model.output_layers()
+    if static is not None and len(static) != len(outs):
+        static = None
+    trusted_width = not answer.get("placeholders_used")
+    names: list[str] = answer.get("output_names") or []
+    result = []
+    for index, out in enumerate(outs):
+        before = static[index] if static is not None else None
+        node = before.node if before is not None else model.node
+        name = _activation(out)
+        activation_node = (before.activation.node if before is not None and isinstance(before.activation, Known)
+                           else None) or node
+        if "units" in out and trusted_width:
+            units = Known(int(out["units"]), node)
+        else:
+            units = before.units if before is not None else UNKNOWN
+        result.append(OutputLayer(
+            node=node,
+            units=units,
+            activation=Known(name, activation_node) if name is not None else UNKNOWN,
+            name=Known(names[index]) if index < len(names) else (before.name if before is not None else UNKNOWN),
+            trailing=before.trailing if before is not None else (),
+        ))
+    return tuple(result)
+
+
+def _runtime_loss(raw: Any, node: cst.CSTNode) -> Value | None:
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        items = [_runtime_loss(item, node) for item in raw]
+        return Sequence(tuple(item if item is not None else UNKNOWN_VALUE for item in items))
+    if isinstance(raw, dict) and "kind" not in raw:
+        pairs = [(key, _runtime_loss(item, node)) for key, item in raw.items()]
+        return Mapping(tuple((key, item) for key, item in pairs if item is not None))
+    name = keras_api.loss_from_string(str(raw.get("name")))
+    if name is None:
+        return None
+    from_logits = raw.get("from_logits")
+    return Loss(name, Known(bool(from_logits), node), node)
+
+
+def apply(picture: Picture, model: Model, answer: dict[str, Any]) -> None:
+    """Put what the built model really is into the picture, in place of the static facts."""
+    outputs = runtime_outputs(model, answer)
+    if outputs is not None:
+        model.fixed_output = outputs
+    replaced: dict[int, CompileCall] = {}
+    for index, call in enumerate(picture.compiles):
+        if call.model is not model:
+            continue
+        loss = _runtime_loss(answer.get("loss"), call.loss_node or call.node) if answer.get("compiled") else None
+        new = replace(call, outputs=outputs if outputs is not None else call.outputs,
+                      loss=loss if loss is not None else call.loss)
+        picture.compiles[index] = new
+        replaced[id(call)] = new
+    model.compiles = [replaced.get(id(c), c) for c in model.compiles]
+    for fits in (picture.fits, model.fits):
+        for index, fit in enumerate(fits):
+            if fit.compile is not None and id(fit.compile) in replaced:
+                fits[index] = replace(fit, compile=replaced[id(fit.compile)])
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and \
+        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+
+
+def owner(picture: Picture, diagnostic: Diagnostic, models: list[Model]) -> Model | None:
+    """The model a K1 finding is about: the one whose layers or compile call hold its span."""
+    for model in models:
+        nodes: list[cst.CSTNode] = [model.node] + [c.node for c in model.compiles]
+        nodes += [o.node for o in model.output_layers() or ()]
+        for span in picture.spans(nodes).values():
+            if _within(diagnostic.span, span):
+                return model
+    return None
+
+
+def error_is_the_scripts(answer: dict[str, Any]) -> bool:
+    """True when a failed build is the script's own mistake, not a gap of the slice."""
+    if "kast placeholder" in str(answer.get("message", "")):
+        return False
+    return (answer.get("status") == "error" and bool(answer.get("from_keras")) and not answer.get("placeholders_used")
+            and answer.get("type") in ("ValueError", "TypeError", "InvalidArgumentError", "NotImplementedError")
+            and isinstance(answer.get("line"), int))

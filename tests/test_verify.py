@@ -1,0 +1,353 @@
+"""The runtime verifier with real TensorFlow: `kast lint --verify` end to end.
+
+One kast run over a folder of scripts shares one TensorFlow start-up; the
+tests read its JSON report.  Skipped where TensorFlow is not installed (CI
+installs the `verify` extra, so they run there).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kast.rules import BY_CODE
+from kast.verify.slicer import cut
+
+needs_tensorflow = pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None,
+                                      reason="the verify extra (TensorFlow) is not installed")
+
+SCRIPTS = {
+    # K101, true: a linear output under binary_crossentropy; the input width comes from data.
+    "true_k101.py": """\
+        import numpy as np
+        import pandas as pd
+        from tensorflow import keras
+
+        df = pd.read_csv("churn.csv")
+        X = df.drop(columns=["churned"]).values
+        model = keras.Sequential([
+            keras.Input(shape=(X.shape[1],)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(1),
+        ])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(X, df["churned"].values, epochs=5)
+    """,
+    # K102 and K103, true, from a builder function with arguments.
+    "builder_args.py": """\
+        import keras
+
+        def build(n_features, n_out, act="softmax"):
+            model = keras.Sequential([keras.Input((n_features,)), keras.layers.Dense(n_out, activation=act)])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            return model
+
+        model = build(20, 1)
+    """,
+    # K101, false: the script swaps the output activation after building the model.
+    "refuted_k101.py": """\
+        import keras
+
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])
+        model.layers[-1].activation = keras.activations.sigmoid
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # K901: Conv2D on the 2-D output of a Dense layer.
+    "shape_error.py": """\
+        import keras
+        from keras import layers
+
+        model = keras.Sequential([
+            keras.Input((16,)),
+            layers.Dense(32, activation="relu"),
+            layers.Conv2D(8, 3),
+            layers.Dense(1, activation="sigmoid"),
+        ])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # K902: the output layer comes from a config list, invisible to static analysis.
+    "config_head.py": """\
+        import keras
+
+        LAYERS = [{"units": 64, "activation": "relu"}, {"units": 3, "activation": "sigmoid"}]
+        model = keras.Sequential([keras.Input((10,))] + [keras.layers.Dense(**spec) for spec in LAYERS])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    """,
+    # A subclassed model whose call() ends in softmax over 4 units, under binary_crossentropy (K104).
+    "subclassed.py": """\
+        import keras
+
+        class Classifier(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.hidden = keras.layers.Dense(16, activation="relu")
+                self.head = keras.layers.Dense(4, activation="softmax")
+
+            def call(self, x):
+                return self.head(self.hidden(x))
+
+        model = Classifier()
+        model.build((None, 12))
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # A subclassed model that applies softmax in call(): only the built model shows it (K902 for K104).
+    "subclassed_ops.py": """\
+        import keras
+
+        class Scorer(keras.Model):
+            def __init__(self, classes):
+                super().__init__()
+                self.head = keras.layers.Dense(classes)
+
+            def call(self, x):
+                return keras.ops.softmax(self.head(x))
+
+        model = Scorer(3)
+        model.build((None, 5))
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # The build calls sys.exit: could not verify, kast goes on.
+    "exits.py": """\
+        import sys
+        import keras
+
+        def build():
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+            if len(sys.argv) < 3:
+                sys.exit("usage: train.py DATA OUT")
+            return model
+
+        model = build()
+        model.compile(loss="binary_crossentropy")
+    """,
+    # Clean: nothing to report, and nothing downloaded (weights=None is forced).
+    "clean_transfer.py": """\
+        import keras
+
+        base = keras.applications.MobileNetV2(input_shape=(32, 32, 3), include_top=False, weights="imagenet")
+        base.trainable = False
+        inputs = keras.Input((32, 32, 3))
+        x = keras.layers.GlobalAveragePooling2D()(base(inputs))
+        outputs = keras.layers.Dense(5, activation="softmax")(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    """,
+}
+
+
+def kast(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kast", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=900, env={**os.environ, "KAST_CACHE_DIR": str(cwd / ".cache")})
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    folder = tmp_path_factory.mktemp("verify")
+    for name, source in SCRIPTS.items():
+        (folder / name).write_text(textwrap.dedent(source))
+    for rule in (BY_CODE["K901"], BY_CODE["K902"]):
+        for kind, examples in (("fires", rule.fires), ("silent", rule.silent)):
+            for index, source in enumerate(examples):
+                (folder / f"{rule.code.lower()}_{kind}_{index}.py").write_text(source)
+    proc = kast("lint", "--verify", "--output-format", "json", "--select", "ALL", ".", cwd=folder)
+    assert proc.returncode == 1, proc.stderr
+    return json.loads(proc.stdout), proc.stderr
+
+
+def found(report: dict[str, Any], path: str) -> list[tuple[str, int, bool | None]]:
+    """(code, line, verified) of the model findings (K1, K9) in one file."""
+    return sorted((d["code"], d["line"], d["verified"]) for d in report["diagnostics"]
+                  if d["path"] == path and d["code"][:2] in ("K1", "K9"))
+
+
+@needs_tensorflow
+def test_true_findings_are_confirmed(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    assert found(report, "true_k101.py") == [("K101", 10, True)]
+    assert found(report, "builder_args.py") == [("K102", 4, True), ("K103", 5, True)]
+
+
+@needs_tensorflow
+def test_placeholders_are_named(verified: tuple[dict[str, Any], str]) -> None:
+    report, stderr = verified
+    [model] = [m for m in report["verification"]["models"] if m["path"] == "true_k101.py"]
+    assert model["built"] and model["placeholders"] == ["X"]
+    assert "guessed values for X" in stderr
+
+
+@needs_tensorflow
+def test_a_wrong_static_finding_is_refuted(verified: tuple[dict[str, Any], str], tmp_path: Path) -> None:
+    report, _ = verified
+    assert found(report, "refuted_k101.py") == [("K101", 3, False)]
+
+
+@needs_tensorflow
+def test_shape_error_is_k901_at_the_failing_layer(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    [k901] = [d for d in report["diagnostics"] if d["path"] == "shape_error.py"]
+    assert (k901["code"], k901["line"]) == ("K901", 7)
+    assert "conv2d" in k901["message"].lower() and "ndim" in k901["message"]
+
+
+@needs_tensorflow
+def test_output_from_a_config_is_k902(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    assert found(report, "config_head.py") == [("K902", 4, None)]
+    [k902] = [d for d in report["diagnostics"] if d["path"] == "config_head.py" and d["code"] == "K902"]
+    assert "K105" in k902["message"] and "3-unit sigmoid" in k902["message"]
+
+
+@needs_tensorflow
+def test_subclassed_models_are_built_and_judged(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    # Static analysis follows call() here; building the model (with the shape given to build()) confirms it.
+    assert found(report, "subclassed.py") == [("K104", 14, True)]
+    # Here only the forward pass shows the softmax: its rows sum to 1.
+    [k902] = [d for d in report["diagnostics"] if d["path"] == "subclassed_ops.py"]
+    assert k902["code"] == "K902" and "K104" in k902["message"] and "softmax" in k902["message"]
+
+
+@needs_tensorflow
+def test_sys_exit_is_could_not_verify(verified: tuple[dict[str, Any], str]) -> None:
+    report, stderr = verified
+    [model] = [m for m in report["verification"]["models"] if m["path"] == "exits.py"]
+    assert not model["built"] and "sys.exit" in model["reason"]
+    assert found(report, "exits.py") == []
+    assert "could not verify `model` (exits.py:10)" in stderr
+
+
+@needs_tensorflow
+def test_clean_transfer_model_builds_without_download(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    assert found(report, "clean_transfer.py") == []
+    assert all(m["built"] for m in report["verification"]["models"] if m["path"] == "clean_transfer.py")
+
+
+@needs_tensorflow
+def test_runtime_rule_examples(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    for code in ("K901", "K902"):
+        for path in {d["path"] for d in report["diagnostics"]} | {f"{code.lower()}_silent_0.py"}:
+            if path.startswith(code.lower()):
+                codes = [d["code"] for d in report["diagnostics"] if d["path"] == path]
+                assert (code in codes) == ("_fires_" in path), (path, codes)
+    assert any(d["path"] == "k901_fires_0.py" for d in report["diagnostics"])
+
+
+@needs_tensorflow
+def test_every_k1_finding_gets_a_verdict_and_timing_is_reported(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    k1 = [d for d in report["diagnostics"] if d["code"].startswith("K1")]
+    assert k1 and all(d["verified"] is not None for d in k1)
+    assert report["verification"]["startup_seconds"] > 0
+    assert all(m["seconds"] is not None for m in report["verification"]["models"] if m["built"])
+
+
+@needs_tensorflow
+def test_hanging_build_is_stopped(tmp_path: Path) -> None:
+    (tmp_path / "hangs.py").write_text(textwrap.dedent("""\
+        import keras
+
+        def build():
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            while True:  # waits for a lock file that never appears
+                pass
+            return model
+
+        model = build()
+        model.compile(loss="mse")
+    """))
+    (tmp_path / "after.py").write_text(textwrap.dedent(SCRIPTS["builder_args.py"]))
+    proc = kast("lint", "--verify", "--verify-timeout", "2", "--output-format", "json", ".", cwd=tmp_path)
+    report = json.loads(proc.stdout)
+    models = {m["path"]: m for m in report["verification"]["models"]}
+    assert not models["hangs.py"]["built"] and "longer than 2" in models["hangs.py"]["reason"]
+    # The next file is still verified.
+    assert models["after.py"]["built"]
+    assert found(report, "after.py") == [("K102", 4, True), ("K103", 5, True)]
+
+
+@needs_tensorflow
+def test_refuted_findings_are_hidden_in_text_unless_asked(tmp_path: Path) -> None:
+    (tmp_path / "refuted.py").write_text(textwrap.dedent(SCRIPTS["refuted_k101.py"]))
+    hidden = kast("lint", "--verify", "--output-format", "concise", "refuted.py", cwd=tmp_path)
+    assert hidden.returncode == 0 and "K101" not in hidden.stdout
+    shown = kast("lint", "--verify", "--show-refuted", "--output-format", "concise", "refuted.py", cwd=tmp_path)
+    assert "K101" in shown.stdout and "[refuted by building the model]" in shown.stdout
+
+
+# --------------------------------------------------------------- without TensorFlow / the slicer
+
+
+def test_without_tensorflow_verify_says_how_to_install(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text("import keras\n")
+    (tmp_path / "sitecustomize.py").write_text(textwrap.dedent("""\
+        import importlib.util
+        _find_spec = importlib.util.find_spec
+        importlib.util.find_spec = lambda name, *a: None if name == "tensorflow" else _find_spec(name, *a)
+    """))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "kast", "lint", "--verify", "train.py"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+    assert "pip install 'kast[verify]'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def slice_lines(source: str, name: str = "model") -> tuple[list[int], list[str]]:
+    import ast
+
+    text = textwrap.dedent(source)
+    tree = ast.parse(text)
+    line = next(n.lineno for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in n.targets))
+    piece = cut(tree, name, line, [], "train.py")
+    assert piece.problem is None
+    return piece.lines, piece.placeholders
+
+
+def test_slice_keeps_the_build_and_drops_data_training_and_io() -> None:
+    lines, placeholders = slice_lines("""\
+        import pandas as pd
+        import matplotlib.pyplot as plt
+        from tensorflow import keras
+
+        UNITS = 32
+        df = pd.read_csv("data.csv")
+        X = df.values
+        n_classes = len(set(df["label"]))
+        model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(UNITS),
+                                  keras.layers.Dense(n_classes, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(X, df["label"], epochs=3)
+        plt.plot([1, 2])
+        model.save("model.keras")
+    """)
+    assert lines == [3, 5, 9, 11]
+    assert placeholders == ["X", "n_classes"]
+
+
+def test_slice_opens_main_function_and_main_guard_and_with_blocks() -> None:
+    lines, placeholders = slice_lines("""\
+        import tensorflow as tf
+
+        def main(args):
+            data = tf.data.Dataset.from_tensor_slices(args.x)
+            strategy = tf.distribute.MirroredStrategy()
+            with strategy.scope():
+                model = tf.keras.Sequential([tf.keras.layers.Dense(args.units)])
+                model.compile(loss="mse")
+            model.fit(data)
+
+        if __name__ == "__main__":
+            main(parse())
+    """)
+    assert lines == [1, 7, 8]  # the `with` header is not run: its body is
+    assert placeholders == ["args"]
