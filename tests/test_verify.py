@@ -248,6 +248,11 @@ def test_every_k1_finding_gets_a_verdict_and_timing_is_reported(verified: tuple[
     k1 = [d for d in report["diagnostics"] if d["code"].startswith("K1")]
     assert k1 and all(d["verified"] is not None for d in k1)
     assert report["verification"]["startup_seconds"] > 0
+    [model] = [m for m in report["verification"]["models"] if m["path"] == "true_k101.py"]
+    [output] = model["outputs"]
+    assert (output["activation"], output["units"], output["shape"]) == ("linear", 1, [1])
+    assert output["range"][0] < 0 or output["range"][1] > 1  # logits, not probabilities
+    assert model["loss"] == {"kind": "string", "name": "binary_crossentropy"}
     assert all(m["seconds"] is not None for m in report["verification"]["models"] if m["built"])
 
 
@@ -265,14 +270,48 @@ def test_hanging_build_is_stopped(tmp_path: Path) -> None:
         model = build()
         model.compile(loss="mse")
     """))
+    (tmp_path / "crashes.py").write_text(textwrap.dedent("""\
+        import os
+        import sys
+        import keras
+
+        def build():
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            if len(sys.argv) < 3:
+                os._exit(3)  # a native crash takes the process down the same way
+            return model
+
+        model = build()
+        model.compile(loss="mse")
+    """))
     (tmp_path / "after.py").write_text(textwrap.dedent(SCRIPTS["builder_args.py"]))
     proc = kast("lint", "--verify", "--verify-timeout", "2", "--output-format", "json", ".", cwd=tmp_path)
     report = json.loads(proc.stdout)
     models = {m["path"]: m for m in report["verification"]["models"]}
     assert not models["hangs.py"]["built"] and "longer than 2" in models["hangs.py"]["reason"]
+    assert not models["crashes.py"]["built"] and "exited" in models["crashes.py"]["reason"]
     # The next file is still verified.
     assert models["after.py"]["built"]
     assert found(report, "after.py") == [("K102", 4, True), ("K103", 5, True)]
+
+
+@needs_tensorflow
+def test_memory_hungry_build_is_stopped(tmp_path: Path) -> None:
+    (tmp_path / "hungry.py").write_text(textwrap.dedent("""\
+        import keras
+
+        def build():
+            cache = b"x" * (3 * 1024 ** 3)  # 3 GB, written
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+
+        model = build()
+        model.compile(loss="mse")
+    """))
+    env = {**os.environ, "KAST_VERIFY_MEMORY_MB": "1500", "KAST_CACHE_DIR": str(tmp_path / ".cache")}
+    proc = subprocess.run([sys.executable, "-m", "kast", "lint", "--verify", "--output-format", "json", "."],
+                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
+    [model] = json.loads(proc.stdout)["verification"]["models"]
+    assert not model["built"] and "more than 1500 MB" in model["reason"]
 
 
 @needs_tensorflow

@@ -41,6 +41,8 @@ class ModelReport:
     reason: str | None = None  # why it could not be verified
     placeholders: list[str] = field(default_factory=list)  # values that were guessed, and used
     seconds: float | None = None
+    outputs: list[dict[str, Any]] = field(default_factory=list)  # activation, units, shape, range, row sums
+    loss: Any = None  # the compiled loss as the built model has it
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Report:
             "seconds": round(self.seconds, 3),
             "models": [
                 {"path": m.path, "line": m.line, "name": m.name, "built": m.built, "reason": m.reason,
-                 "placeholders": m.placeholders, "seconds": m.seconds}
+                 "placeholders": m.placeholders, "seconds": m.seconds, "outputs": m.outputs, "loss": m.loss}
                 for m in self.models
             ],
         }
@@ -154,6 +156,8 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
             path=result.path, line=plan.line, name=plan.name, built=plan.reason is None, reason=plan.reason,
             placeholders=list((plan.answer or {}).get("placeholders_used", [])),
             seconds=(plan.answer or {}).get("seconds"),
+            outputs=list((plan.answer or {}).get("outputs") or []),
+            loss=(plan.answer or {}).get("loss"),
         ))
     _judge(result, text, settings, picture, planned)
 

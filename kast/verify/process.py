@@ -23,6 +23,7 @@ TIME_LIMIT = 60.0
 _GRACE = 10.0
 # Importing TensorFlow takes seconds; on a busy machine, tens of them.
 STARTUP_LIMIT = 300.0
+# Resident memory of the child beyond which it is killed (KAST_VERIFY_MEMORY_MB overrides).
 MEMORY_LIMIT_MB = 4096
 
 
@@ -44,8 +45,8 @@ class ChildFailed(Exception):
 class Child:
     """One verifier child process."""
 
-    def __init__(self, memory_limit_mb: float = MEMORY_LIMIT_MB) -> None:
-        self.memory_limit_mb = memory_limit_mb
+    def __init__(self, memory_limit_mb: float | None = None) -> None:
+        self.memory_limit_mb = memory_limit_mb or float(os.environ.get("KAST_VERIFY_MEMORY_MB", MEMORY_LIMIT_MB))
         env = {**os.environ, "CUDA_VISIBLE_DEVICES": "-1", "TF_CPP_MIN_LOG_LEVEL": "3",
                "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow", "PYTHONWARNINGS": "ignore",
                "ABSL_MIN_LOG_LEVEL": "3", "GRPC_VERBOSITY": "ERROR", "PYTHONDONTWRITEBYTECODE": "1"}
