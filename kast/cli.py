@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 import click
@@ -82,6 +82,10 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Analyse every file, without reading or writing the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KAST_CACHE_DIR",
               help="Where the cache lives  [default: .kast_cache in the project folder].")
+@click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: apply unsafe fixes too (they change behaviour).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when anything was fixed.")
 @click.option("--verify", is_flag=True,
               help="Build each model with TensorFlow to confirm or refute the findings. This RUNS PARTS OF YOUR "
                    "SCRIPTS (imports, helpers, the statements that build each model) in a child process; "
@@ -94,13 +98,18 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
          exit_zero: bool, fail_on: str, color: str, config_file: str | None, isolated: bool, show_settings: bool,
          exclude: tuple[str, ...], extend_exclude: tuple[str, ...], respect_gitignore: bool | None,
          force_exclude: bool | None, stdin_filename: str | None, jobs: int | None, no_cache: bool,
-         cache_dir: str | None, verify: bool, show_refuted: bool, verify_timeout: float) -> None:
+         cache_dir: str | None, apply_fix: bool, unsafe_fixes: bool, diff: bool, exit_non_zero_on_fix: bool,
+         verify: bool, show_refuted: bool, verify_timeout: float) -> None:
     """Check Keras training scripts (files or folders; default: the current folder; `-`: standard input)."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     from pathlib import Path
 
     from kast.config import ConfigError, Overrides, Resolver
 
+    try:
+        os.getcwd()
+    except OSError:
+        raise ConfigProblem("the current folder no longer exists; cd into an existing one") from None
     for path in paths:
         if path != "-" and not os.path.lexists(path):
             raise click.BadParameter(f"Path '{path}' does not exist.", param_hint="'PATHS...'")
@@ -125,9 +134,19 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
             problem = missing()
             if problem:
                 raise ConfigProblem(problem)
-        checked = _run(paths, stdin_filename, resolver, project.path, jobs, no_cache, cache_dir)
+        fixing = Fixing(unsafe_fixes, diff) if apply_fix or diff else None
+        checked = _run(paths, stdin_filename, resolver, project.path, jobs, no_cache, cache_dir, fixing)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
+    if fixing is not None:
+        for message in fixing.reverted:
+            click.echo(f"kast: {message}", err=True)
+        if fixing.fixed:
+            verb = "would fix" if diff else "fixed"
+            click.echo(f"kast: {verb} {fixing.fixed} problem{'s' if fixing.fixed != 1 else ''} in "
+                       f"{len(fixing.files)} file{'s' if len(fixing.files) != 1 else ''}", err=True)
+        if diff:
+            sys.exit(1 if fixing.files else 0)
     results = [result for result, _ in checked]
     verification = _verify(checked, verify_timeout) if verify else None
 
@@ -152,11 +171,65 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
 
     threshold = Severity(fail_on).rank
     failing = any(d.severity.rank >= threshold and d.verified is not False for d in diagnostics)
+    if fixing is not None and exit_non_zero_on_fix and fixing.fixed:
+        sys.exit(1)
     sys.exit(1 if failing and not exit_zero else 0)
 
 
+@dataclass
+class Fixing:
+    """What --fix / --diff asked for, and what it did."""
+
+    unsafe: bool
+    diff: bool
+    fixed: int = 0
+    files: list[str] = field(default_factory=list)
+    reverted: list[str] = field(default_factory=list)
+
+    def run(self, data: bytes, display: str, settings: "Settings") -> bytes | None:
+        """The fixed file, or None when nothing changed (or it cannot be fixed)."""
+        from kast.core import SourceError, decode_source
+        from kast.fix import fix_notebook, fix_text
+
+        if display.endswith(".ipynb"):
+            outcome = fix_notebook(data, display, settings, self.unsafe)
+            original = data.decode("utf-8", errors="surrogateescape")
+        else:
+            try:
+                original = decode_source(data)
+            except SourceError:
+                return None
+            outcome = fix_text(original, display, settings, self.unsafe)
+        self.reverted.extend(outcome.reverted)
+        if not outcome.fixed or outcome.text == original:
+            return None
+        self.fixed += len(outcome.fixed)
+        self.files.append(display)
+        if self.diff:
+            import difflib
+
+            click.echo("".join(difflib.unified_diff(original.splitlines(keepends=True),
+                                                    outcome.text.splitlines(keepends=True),
+                                                    f"a/{display}", f"b/{display}")), nl=False)
+            return None
+        return _encode_like(outcome.text, data)
+
+
+def _encode_like(text: str, original: bytes) -> bytes:
+    """`text` in the encoding the original bytes used (PEP 263 cookie, BOM)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return text.encode(encoding, errors="surrogateescape")
+
+
 def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver", project_config: "Path | None",
-         jobs: int | None, no_cache: bool, cache_dir: str | None) -> "list[tuple[FileResult, Checked]]":
+         jobs: int | None, no_cache: bool, cache_dir: str | None,
+         fixing: Fixing | None = None) -> "list[tuple[FileResult, Checked]]":
     """Lint the paths (or standard input), in a stable order; each result with what it was checked from."""
     from pathlib import Path
 
@@ -173,9 +246,25 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
             return []
         data = sys.stdin.buffer.read()
         settings = config.settings_for(Path(name), resolver.overrides.ignore_noqa)
+        if fixing is not None:
+            # Editors pipe the buffer through `kast fix -`: the fixed source goes to stdout.
+            fixed = fixing.run(data, name, settings)
+            if not fixing.diff:
+                sys.stdout.buffer.write(fixed if fixed is not None else data)
+                sys.stdout.flush()
+                sys.exit(0)
+            data = data if fixed is None else fixed
         return [(lint_bytes(data, name, settings), Checked(None, data, settings))]
 
     targets = discover(list(paths) or ["."], resolver)
+    if fixing is not None:
+        for target in targets:
+            try:
+                fixed = fixing.run(target.path.read_bytes(), target.display, target.settings)
+                if fixed is not None:
+                    target.path.write_bytes(fixed)
+            except OSError as exc:
+                click.echo(f"kast: warning: cannot fix {target.display}: {exc.strerror or exc}", err=True)
     cache = None
     if not no_cache:
         from kast.cache import DEFAULT_DIR, Cache
@@ -313,3 +402,32 @@ def clean(cache_dir: str | None) -> None:
     except OSError as exc:
         raise ConfigProblem(str(exc)) from None
     click.echo(f"Removed {folder}" if removed else f"No cache at {folder}")
+
+
+@main.command()
+def server() -> None:
+    """Run the language server over stdio (needs `pip install 'kast[lsp]'`)."""
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        raise ConfigProblem("the language server needs pygls, which is not installed; "
+                            "install it with: pip install 'kast[lsp]'")
+    from kast.lsp import serve
+
+    serve()
+
+
+def _fix_command() -> click.Command:
+    """`kast fix`: `kast lint --fix` under its own name, with every option of lint."""
+
+    def callback(**options: object) -> None:
+        options["apply_fix"] = True
+        lint.callback(**options)  # type: ignore[misc]
+
+    params = [p for p in lint.params if p.name != "apply_fix"]
+    params.append(click.Option(["--fix", "apply_fix"], is_flag=True, hidden=True))
+    return click.Command("fix", callback=callback, params=params,
+                         help="Apply safe fixes (with --unsafe-fixes, all fixes) and report what remains.")
+
+
+main.add_command(_fix_command())

@@ -21,8 +21,9 @@ import libcst as cst
 from kast.analysis.interpreter import build_picture
 from kast.analysis.picture import Picture
 from kast.config import Settings
-from kast.diagnostics import Diagnostic, Related, Severity, Span
+from kast.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
 from kast.rules import BY_CODE, RULES, Rule
+from kast.rules.base import FixPlan
 
 # Files above this size are not analysed (K000): a training script is kilobytes.
 MAX_BYTES = 8 * 1024 * 1024
@@ -182,6 +183,7 @@ def judge(picture: Picture, rules: list[Rule]) -> list[Diagnostic]:
     if not findings:
         return []
     nodes = [f.node for _, f in findings] + [node for _, f in findings for node, _ in f.related]
+    nodes += [old for _, f in findings if f.fix is not None for old, _ in f.fix.replacements]
     spans = picture.spans(nodes)
     diagnostics: dict[tuple[str, Span, str], Diagnostic] = {}
     for rule, finding in findings:
@@ -195,9 +197,21 @@ def judge(picture: Picture, rules: list[Rule]) -> list[Diagnostic]:
             span=span,
             hint=finding.hint,
             related=tuple(Related(picture.path, spans[node], text) for node, text in finding.related),
+            fix=_fix(picture, finding.fix, spans) if finding.fix is not None else None,
         )
         diagnostics.setdefault((rule.code, span, finding.message), diagnostic)
     return sorted(diagnostics.values(), key=lambda d: d.sort_key)
+
+
+def _fix(picture: Picture, plan: FixPlan, spans: dict[cst.CSTNode, Span]) -> Fix | None:
+    """Text edits of a fix plan: each replaced node's span gets the new node's code."""
+    edits = []
+    for old, new in plan.replacements:
+        if old not in spans:
+            return None
+        edits.append(Edit(spans[old], picture.module.code_for_node(new)))
+    edits.extend(Edit(Span(line, 0, line, 0), text) for line, text in plan.inserts)
+    return Fix(plan.description, tuple(edits), plan.safe)
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:

@@ -46,10 +46,11 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace the text of `span` with `replacement`."""
+    """Replace the text of `span` with `replacement` (an insertion when the span is empty)."""
 
     span: Span
     replacement: str
+    cell: int | None = None  # notebook code cell the span counts in; None for a .py file
 
 
 @dataclass(frozen=True, slots=True)

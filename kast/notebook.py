@@ -347,15 +347,15 @@ class _CellLocator:
         )
 
     def _fix(self, fix: Fix | None, cell: CodeCell) -> Fix | None:
-        """Edits within the diagnostic's cell; a fix that reaches another cell cannot be expressed."""
+        """Each edit placed in its own cell (an import may go to an earlier one); None when one crosses cells."""
         if fix is None:
             return None
         edits = []
         for edit in fix.edits:
             edit_cell, span = self.span(edit.span)
-            if edit_cell is not cell or span.end_line - span.line != edit.span.end_line - edit.span.line:
+            if span.end_line - span.line != edit.span.end_line - edit.span.line:
                 return None
-            edits.append(replace(edit, span=span))
+            edits.append(replace(edit, span=span, cell=edit_cell.number))
         return replace(fix, edits=tuple(edits))
 
     def _line_words(self, line: int, here: CodeCell) -> str:

@@ -53,7 +53,10 @@ def test_json_contract(scripts: Path) -> None:
     assert (diag["line"], diag["column"], diag["end_line"], diag["end_column"]) == (4, 47, 4, 62)
     assert diag["related"] == [{"path": "buggy.py", "line": 5, "column": 38, "end_line": 5, "end_column": 59,
                                 "message": "'binary_crossentropy' set here, from_logits=False"}]
-    assert diag["fix"] is None and diag["verified"] is None
+    assert diag["verified"] is None
+    assert diag["fix"] == {"safe": False, "description": 'add activation="sigmoid" to the output layer',
+                           "edits": [{"line": 4, "column": 47, "end_line": 4, "end_column": 62,
+                                      "replacement": 'layers.Dense(1, activation="sigmoid")'}]}
     assert "sigmoid" in diag["message"] and "from_logits=True" in diag["message"]
 
 
@@ -206,4 +209,4 @@ def test_statistics_text_and_json(scripts: Path) -> None:
     assert row.split()[:2] == ["2", "K101"] and "logits-into-probability-loss" in row
     result = CliRunner().invoke(main, ["lint", "--no-cache", "--statistics", "--output-format", "json", "."])
     assert json.loads(result.stdout) == [{"code": "K101", "name": "logits-into-probability-loss", "count": 2,
-                                          "fixable": False}]
+                                          "fixable": True}]

@@ -51,3 +51,18 @@ def test_hook_fails_on_the_buggy_script_and_passes_on_the_clean_one(tmp_path: Pa
     clean = pre_commit("try-repo", str(CHECKOUT), "kast", "--files", "clean.py", cwd=repo, home=home)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "Passed" in clean.stdout
+
+
+def test_fix_hook_repairs_and_fails_once(tmp_path: Path) -> None:
+    repo = tmp_path / "project"
+    repo.mkdir()
+    buggy = BUGGY.replace("keras.layers.Dense(1)", 'keras.layers.Dense(1, activation="softmax")')
+    (repo / "train.py").write_text(buggy)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    home = tmp_path / "pre-commit-home"
+    first = pre_commit("try-repo", str(CHECKOUT), "kast-fix", "--files", "train.py", cwd=repo, home=home)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert 'activation="sigmoid"' in (repo / "train.py").read_text()
+    second = pre_commit("try-repo", str(CHECKOUT), "kast-fix", "--files", "train.py", cwd=repo, home=home)
+    assert second.returncode == 0, second.stdout + second.stderr

@@ -926,9 +926,10 @@ class Interpreter:
             self.picture.inferences.append(Inference(model, name, x[0] if x else UNKNOWN_VALUE,
                                                      x[1].value if x else None, node))
             return UNKNOWN_VALUE
-        if name == "fit":
-            x = args.get("x", 0)
-            y = args.get("y", 1)
+        if name in ("fit", "fit_generator"):
+            # fit_generator (removed in Keras 3) trains all the same; its second argument is not labels.
+            x = args.get("x", 0) or args.get("generator")
+            y = args.get("y", 1) if name == "fit" else None
             validation = args.get("validation_data")
             fit = FitCall(node, model, x[0] if x else UNKNOWN_VALUE, y[0] if y else UNKNOWN_VALUE,
                           validation[0] if validation else None, model.compiles[-1] if model.compiles else None)

@@ -243,6 +243,14 @@ _LOSS_CLASSES = {
 FROM_LOGITS_FIRST = frozenset({"BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy"})
 
 
+_CLASS_OF_LOSS = {canonical: name for name, canonical in _LOSS_CLASSES.items()}
+
+
+def loss_class_name(canonical: str) -> str | None:
+    """The keras.losses class of a canonical loss (`binary_crossentropy` -> `BinaryCrossentropy`)."""
+    return _CLASS_OF_LOSS.get(canonical)
+
+
 def loss_from_string(text: str) -> str | None:
     return _LOSS_NAMES.get(text) or _LOSS_CLASSES.get(text)
 

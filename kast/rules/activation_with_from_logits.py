@@ -22,16 +22,24 @@ model.add(layers.Dense(1))  # logits
 model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True))
 ```
 or keep the activation and drop `from_logits=True`.
+
+## Fix safety
+The fix drops `from_logits=True` from the loss. It is unsafe: removing the
+activation from the output layer (and applying it to predict() output) is the
+other valid repair, and the loss values change.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
+import libcst as cst
+
 from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K106"
 NAME = "activation-with-from-logits"
@@ -71,7 +79,13 @@ def check(picture: Picture) -> Iterator[Finding]:
         if trained.from_logits is not True or activation not in keras_api.PROBABILITY_ACTIVATIONS:
             continue
         logits_node = trained.loss.from_logits.node if trained.loss.from_logits.node is not None else trained.loss.node  # type: ignore[union-attr]
+        fix = None
+        if isinstance(trained.loss.node, cst.Call) and isinstance(trained.loss.from_logits.node, cst.Arg) \
+                and any(arg is trained.loss.from_logits.node for arg in trained.loss.node.args):
+            fix = FixPlan("drop from_logits=True", False,
+                          ((trained.loss.node, edits.without_arg(trained.loss.node, trained.loss.from_logits.node)),))
         yield Finding(
+            fix=fix,
             node=trained.loss.node,
             message=(
                 f"The loss has from_logits=True, but the output `{snippet(picture, trained.output.node)}` "

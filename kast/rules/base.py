@@ -20,6 +20,21 @@ from kast.diagnostics import Severity
 
 
 @dataclass(frozen=True, slots=True)
+class FixPlan:
+    """A repair as LibCST node replacements: each old node's text becomes the new node's code.
+
+    `inserts` add whole lines (an import) before a 1-based line.  The engine
+    turns the plan into text edits once positions are known, so only the
+    replaced nodes change and the rest of the file keeps its formatting.
+    """
+
+    description: str
+    safe: bool
+    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+    inserts: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A rule's verdict at one node, before it is placed in the file."""
 
@@ -27,6 +42,7 @@ class Finding:
     message: str  # what is wrong and what it does to the predictions
     hint: str  # how to fix it
     related: tuple[tuple[cst.CSTNode, str], ...] = ()
+    fix: FixPlan | None = None
 
 
 @dataclass(frozen=True, slots=True)

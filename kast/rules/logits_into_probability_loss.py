@@ -27,16 +27,25 @@ model.compile(loss="binary_crossentropy", optimizer="adam")
 ```
 or keep the logits and say so:
 `loss=keras.losses.BinaryCrossentropy(from_logits=True)`.
+
+## Fix safety
+The fix adds `activation="sigmoid"` (binary losses) or `"softmax"` to the
+output layer. It is unsafe: keeping the logits and passing `from_logits=True`
+to the loss is just as right, and the model's outputs (and any threshold
+applied to them) change meaning.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
+import libcst as cst
+
 from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K101"
 NAME = "logits-into-probability-loss"
@@ -111,6 +120,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         logits_fix = (f", or keep the logits and use keras.losses.{loss_class}(from_logits=True)"
                       f" (then apply {wanted} to predict() output)") if loss_class else ""
         yield Finding(
+            fix=_add_activation(trained.output.node, trained.activation_node, wanted),
             node=trained.output.node,
             message=(
                 f"The output layer `{snippet(picture, trained.output.node)}` has no activation, so the model "
@@ -121,3 +131,16 @@ def check(picture: Picture) -> Iterator[Finding]:
             hint=f"Add activation=\"{wanted}\" to the output layer{logits_fix}.",
             related=((trained.loss.node, f"'{trained.loss.name}' set here, from_logits=False"),),
         )
+
+
+def _add_activation(layer: cst.CSTNode, activation: cst.CSTNode, wanted: str) -> FixPlan | None:
+    """Give the output layer the activation the loss expects (unsafe: from_logits=True is the other way)."""
+    if activation is layer:
+        replacement = edits.with_keyword(layer, "activation", f'"{wanted}"') if isinstance(layer, cst.Call) else None
+        target: cst.CSTNode = layer
+    else:
+        replacement = edits.activation_replaced(activation, wanted)
+        target = activation
+    if replacement is None:
+        return None
+    return FixPlan(f'add activation="{wanted}" to the output layer', False, ((target, replacement),))

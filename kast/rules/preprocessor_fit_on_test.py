@@ -24,16 +24,25 @@ Use instead:
 X_train = scaler.fit_transform(X_train)
 X_test = scaler.transform(X_test)
 ```
+
+## Fix safety
+When the same object was already fit on the training data, the fix turns
+`fit_transform(X_test)` into `transform(X_test)`. It is safe: the object then
+keeps the training statistics, which is what the rest of the script expects.
+Other shapes (`fit(X_test)` alone, `adapt`) get no fix.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis.dataflow import Data, fitted_kind
+import libcst as cst
+
+from kast.analysis.dataflow import Data, FitEvent, fitted_kind
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K201"
 NAME = "preprocessor-fit-on-test"
@@ -90,6 +99,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         which = "test" if data.role == "test" else "validation"
         related = ((data.role_node, f"{which} data from here"),) if data.role_node is not None else ()
         yield Finding(
+            fix=_transform_instead(picture, event),
             node=event.node,
             message=(
                 f"`{snippet(picture, event.node)}` fits the preprocessing on {which} data: it learns that "
@@ -100,3 +110,20 @@ def check(picture: Picture) -> Iterator[Finding]:
                  f"{which} data.",
             related=related,
         )
+
+
+def _transform_instead(picture: Picture, event: FitEvent) -> FixPlan | None:
+    """`fit_transform(X_test)` -> `transform(X_test)` when the same object was already fit on training data."""
+    func = event.node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "fit_transform":
+        return None
+    fit_on_train = any(
+        earlier.estimator is event.estimator and earlier.order < event.order
+        and isinstance(earlier.data, Data) and earlier.data.role == "train"
+        for earlier in picture.fit_events
+    )
+    if not fit_on_train:
+        return None
+    replacement = edits.renamed(func, "transform")
+    return FixPlan("use transform() with the scaler fit on the training data", True, ((func, replacement),)) \
+        if replacement is not None else None

@@ -26,6 +26,15 @@ model.fit(train_flow, epochs=10)
 classes = np.argmax(model.predict(x_test), axis=-1)  # softmax output
 # classes = (model.predict(x_test) > 0.5).astype("int32")  # sigmoid output
 ```
+
+## Fix safety
+`fit_generator`/`evaluate_generator`/`predict_generator` become
+`fit`/`evaluate`/`predict` with the same arguments, `predict_proba` becomes
+`predict`, and `predict_classes(x)` becomes `np.argmax(model.predict(x),
+axis=-1)` for a softmax output (adding `import numpy as np` when missing) or
+`(model.predict(x) > 0.5).astype("int32")` for a sigmoid output. These are
+safe: they compute what the removed method did. Without a known output
+activation there is no fix.
 """
 
 from __future__ import annotations
@@ -35,10 +44,11 @@ from typing import Iterator
 import libcst as cst
 
 from kast.analysis.models import Model
-from kast.analysis.picture import Picture
+from kast.analysis.picture import MethodCall, Picture
 from kast.analysis.values import UNKNOWN_VALUE, Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan
 
 CODE = "K304"
 NAME = "removed-keras-api"
@@ -113,7 +123,8 @@ def check(picture: Picture) -> Iterator[Finding]:
         if model is not None:
             made = "loaded" if model.kind == "loaded" else "built"
             related = ((model.node, f"the Keras model is {made} here"),)
-        yield Finding(node=call.node, message=_message(call.name), hint=_hint(call.name, model), related=related)
+        yield Finding(node=call.node, message=_message(call.name), hint=_hint(call.name, model), related=related,
+                      fix=_replacement(picture, call, model))
 
 
 def _message(name: str) -> str:
@@ -150,3 +161,28 @@ def _output_activation(model: Model | None) -> str | None:
     if outputs is None or len(outputs) != 1 or not isinstance(outputs[0].activation, Known):
         return None
     return outputs[0].activation.value
+
+
+def _replacement(picture: Picture, call: MethodCall, model: Model | None) -> FixPlan | None:
+    """The call that does today what the removed method did."""
+    node = call.node
+    if not isinstance(node.func, cst.Attribute):
+        return None
+    if call.name != "predict_classes":
+        method = "predict" if call.name == "predict_proba" else _GENERATOR_REPLACEMENT[call.name]
+        renamed = edits.renamed(node.func, method)
+        return FixPlan(f"call {method}()", True, ((node.func, renamed),)) if renamed is not None else None
+    activation = _output_activation(model)
+    predict = node.with_changes(func=node.func.with_changes(attr=cst.Name("predict")))
+    code = picture.module.code_for_node(predict)
+    if activation == "sigmoid":
+        text = f'({code} > 0.5).astype("int32")'
+        return FixPlan("threshold predict() at 0.5", True, ((node, cst.parse_expression(text)),))
+    if activation != "softmax":
+        return None
+    numpy = edits.binds_numpy_as_np(picture.module)
+    if numpy is None:
+        return None
+    inserts = () if numpy else ((edits.top_level_import_line(picture.module, picture.span), "import numpy as np\n"),)
+    return FixPlan("take the argmax of predict()", True,
+                   ((node, cst.parse_expression(f"np.argmax({code}, axis=-1)")),), inserts)

@@ -24,6 +24,10 @@ Use instead:
 schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)
 opt = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
 ```
+
+## Fix safety
+The fix renames `lr=` to `learning_rate=`. It is safe: that is the same
+argument under its current name. `decay=` gets no fix (it needs a schedule).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ import libcst as cst
 
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan
 
 CODE = "K501"
 NAME = "removed-optimizer-argument"
@@ -88,7 +93,10 @@ def check(picture: Picture) -> Iterator[Finding]:
             if arg.keyword is None:
                 continue
             if arg.keyword.value == "lr":
+                clash = edits.keyword_arg(optimizer.node, "learning_rate") is not None
                 yield Finding(
+                    fix=None if clash else FixPlan("rename lr= to learning_rate=", True,
+                                                   ((arg.keyword, arg.keyword.with_changes(value="learning_rate")),)),
                     node=arg,
                     message=(
                         f"`{short}(lr=...)`: Keras 3 optimizers reject `lr` (ValueError), and TensorFlow "

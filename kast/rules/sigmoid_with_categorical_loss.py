@@ -23,15 +23,22 @@ outputs = layers.Dense(10, activation="softmax")(x)
 model.compile(loss="sparse_categorical_crossentropy")
 ```
 (For multi-label targets keep sigmoid and use `binary_crossentropy`.)
+
+## Fix safety
+With `categorical_crossentropy` the fix uses `binary_crossentropy`
+(multi-label), with `sparse_categorical_crossentropy` it makes the output a
+softmax. Both are unsafe: which one is right depends on whether the classes
+exclude each other.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis.picture import Picture, trained_outputs
+from kast.analysis.picture import Picture, TrainedOutput, trained_outputs
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K105"
 NAME = "sigmoid-with-categorical-loss"
@@ -76,6 +83,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         if trained.loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
             continue
         yield Finding(
+            fix=_matching(trained),
             node=trained.activation_node,
             message=(
                 f"The {units}-unit sigmoid output `{snippet(picture, trained.output.node)}` is trained with "
@@ -86,3 +94,16 @@ def check(picture: Picture) -> Iterator[Finding]:
                  "and use loss=\"binary_crossentropy\".",
             related=((trained.loss.node, f"'{trained.loss.name}' set here"),),
         )
+
+
+def _matching(trained: TrainedOutput) -> FixPlan | None:
+    """One-hot labels: the multi-label loss for the sigmoids; integer labels: softmax over the classes."""
+    if trained.loss.name == "categorical_crossentropy":
+        replacement = edits.loss_replaced(trained.loss.node, "binary_crossentropy")
+        target = trained.loss.node
+        description = "use the binary_crossentropy loss (multi-label)"
+    else:
+        replacement = edits.activation_replaced(trained.activation_node, "softmax")
+        target = trained.activation_node
+        description = 'use activation "softmax"'
+    return FixPlan(description, False, ((target, replacement),)) if replacement is not None else None

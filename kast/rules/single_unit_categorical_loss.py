@@ -21,6 +21,12 @@ Use instead:
 model.add(layers.Dense(1, activation="sigmoid"))
 model.compile(loss="binary_crossentropy", optimizer="adam")
 ```
+
+## Fix safety
+The fix replaces the categorical loss with its binary counterpart
+(`binary_crossentropy`, `BinaryCrossentropy(...)` with the same arguments). It
+is safe: a categorical loss over one unit is constant, so the model learnt
+nothing the change could lose.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from typing import Iterator
 from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K103"
 NAME = "single-unit-categorical-loss"
@@ -67,7 +74,11 @@ def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
         if trained.units != 1 or trained.loss.name not in keras_api.CATEGORICAL_LOSSES:
             continue
+        binary = trained.loss.name.replace("categorical", "binary")
+        replacement = edits.loss_replaced(trained.loss.node, binary)
         yield Finding(
+            fix=FixPlan(f"use the {binary} loss", True, ((trained.loss.node, replacement),))
+            if replacement is not None else None,
             node=trained.loss.node,
             message=(
                 f"'{trained.loss.name}' on the one-unit output `{snippet(picture, trained.output.node)}` is "

@@ -22,6 +22,10 @@ Use instead:
 model.add(layers.Dense(1, activation="sigmoid"))
 model.compile(loss="binary_crossentropy", optimizer="adam")
 ```
+
+## Fix safety
+The fix turns the softmax into a sigmoid on the one-unit layer. It is safe: a
+softmax over one unit can only ever output 1.0, so no script relies on it.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from kast.analysis.models import OutputLayer
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K102"
 NAME = "softmax-on-single-unit"
@@ -79,7 +84,11 @@ def check(picture: Picture) -> Iterator[Finding]:
                 related = ()
                 if isinstance(output.activation, Known) and output.activation.node is not output.node:
                     related = ((output.activation.node, "softmax applied here"),)
+                replacement = edits.activation_replaced(output.activation.node, "sigmoid") \
+                    if output.activation.node is not output.node else None
                 yield Finding(
+                    fix=FixPlan('use activation "sigmoid"', True, ((output.activation.node, replacement),))
+                    if replacement is not None else None,
                     node=output.node,
                     message=(
                         f"Softmax over the single unit of `{snippet(picture, output.node)}` always outputs 1.0: "

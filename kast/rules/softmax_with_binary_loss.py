@@ -23,6 +23,11 @@ model.add(layers.Dense(4, activation="softmax"))
 model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
 ```
 (`sparse_categorical_crossentropy` for integer labels.)
+
+## Fix safety
+The fix switches to the categorical counterpart of the loss. It is unsafe:
+with integer labels `sparse_categorical_crossentropy` is the right one, and
+multi-label targets want sigmoid outputs instead; the user chooses.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from typing import Iterator
 from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K104"
 NAME = "softmax-with-binary-loss"
@@ -74,7 +80,11 @@ def check(picture: Picture) -> Iterator[Finding]:
             continue
         if trained.loss.name not in keras_api.BINARY_LOSSES:
             continue
+        categorical = trained.loss.name.replace("binary", "categorical")
+        replacement = edits.loss_replaced(trained.loss.node, categorical)
         yield Finding(
+            fix=FixPlan(f"use the {categorical} loss", False, ((trained.loss.node, replacement),))
+            if replacement is not None else None,
             node=trained.loss.node,
             message=(
                 f"The {units}-unit softmax output `{snippet(picture, trained.output.node)}` is trained with "

@@ -22,6 +22,11 @@ Use instead:
 model.add(layers.Dense(1, activation="sigmoid"))
 model.compile(loss="binary_crossentropy")
 ```
+
+## Fix safety
+The fix replaces the output activation with sigmoid (binary losses) or
+softmax. It is unsafe: the user may prefer linear logits with
+`from_logits=True`.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from typing import Iterator
 from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K107"
 NAME = "unbounded-output-for-probability-loss"
@@ -78,7 +84,11 @@ def check(picture: Picture) -> Iterator[Finding]:
         if not trained.loss.is_probability or trained.from_logits is not False:
             continue
         wanted = "sigmoid" if trained.loss.name in keras_api.BINARY_LOSSES else "softmax"
+        replacement = edits.activation_replaced(trained.activation_node, wanted) \
+            if trained.activation_node is not trained.output.node else None
         yield Finding(
+            fix=FixPlan(f'use activation "{wanted}"', False, ((trained.activation_node, replacement),))
+            if replacement is not None else None,
             node=trained.activation_node,
             message=(
                 f"The output `{snippet(picture, trained.output.node)}` uses {activation}, which is not bounded "

@@ -25,6 +25,10 @@ Use instead:
 layers.Dense(10, activation="softmax")
 model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 ```
+
+## Fix safety
+The fix replaces the string with the nearest name Keras knows. It is unsafe:
+the nearest name is a guess.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from typing import Iterator
 
 from kast.analysis.picture import KerasString, Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules import edits
+from kast.rules.base import Finding, FixPlan
 
 CODE = "K403"
 NAME = "unknown-keras-name"
@@ -149,7 +154,9 @@ def check(picture: Picture) -> Iterator[Finding]:
 
 def _finding(string: KerasString, meant: str) -> Finding:
     kind = _KIND_WORDS.get(string.kind, f"a {string.kind}")
+    replacement = edits.string_replaced(string.node, meant)
     return Finding(
+        fix=FixPlan(f"use '{meant}'", False, ((string.node, replacement),)) if replacement is not None else None,
         node=string.node,
         message=(
             f"'{string.text}' is not {kind} name Keras knows: Keras raises ValueError (could not interpret the "

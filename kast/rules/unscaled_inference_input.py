@@ -22,16 +22,24 @@ Use instead:
 model.fit(scaler.fit_transform(X_train), y_train)
 model.predict(scaler.transform(X_test))
 ```
+
+## Fix safety
+The fix wraps the input in the fitted object's `transform()`
+(`model.predict(scaler.transform(X_test))`) when exactly one transform is
+missing and the object has a plain name. It is unsafe: the data may already be
+scaled some other way kast cannot see.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
+import libcst as cst
+
 from kast.analysis.dataflow import Data, Transform, fitted_kind
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K203"
 NAME = "unscaled-inference-input"
@@ -110,6 +118,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         transform = missing[0]
         fit = inference.model.fits[-1]
         yield Finding(
+            fix=_wrap(transform, inference.x_node) if len(needed) == 1 else None,
             node=inference.x_node,
             message=(
                 f"The model was trained on inputs transformed by `{snippet(picture, transform.node)}`, but "
@@ -126,3 +135,16 @@ def check(picture: Picture) -> Iterator[Finding]:
 def _same_class(a: Transform, b: Transform) -> bool:
     qa, qb = getattr(a.estimator, "qualname", None), getattr(b.estimator, "qualname", None)
     return qa is not None and qa == qb
+
+
+def _wrap(transform: Transform, x_node: cst.CSTNode) -> FixPlan | None:
+    """`predict(X_test)` -> `predict(scaler.transform(X_test))` with the fitted object the training input used."""
+    call = transform.node
+    if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute) or \
+            call.func.attr.value not in ("transform", "fit_transform") or not isinstance(call.func.value, cst.Name):
+        return None
+    if not isinstance(x_node, cst.BaseExpression):
+        return None
+    receiver = call.func.value.value
+    wrapped = cst.Call(func=cst.Attribute(cst.Name(receiver), cst.Name("transform")), args=[cst.Arg(x_node)])
+    return FixPlan(f"apply {receiver}.transform() first", False, ((x_node, wrapped),))
