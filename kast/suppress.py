@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from kast.diagnostics import Diagnostic
 
 # `noqa` then optionally `:` and codes; flake8 accepts `noqa:K101` and `NOQA : K101` alike.
-_LINE_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+LINE_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _FILE_NOQA = re.compile(r"#\s*kast\s*:\s*noqa(?P<rest>\s*:\s*(?P<codes>[A-Za-z0-9,\s]*))?\s*$", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]*", re.IGNORECASE)
 # Cheap test before tokenizing: no `noqa` anywhere means nothing to find.
@@ -93,7 +93,7 @@ def parse_suppressions(text: str) -> Suppressions:
             continue
         if file_match:
             continue  # `# kast: noqa` after code is not a file-level directive, nor a line one
-        line_match = _LINE_NOQA.search(comment)
+        line_match = LINE_NOQA.search(comment)
         if line_match is None:
             continue
         codes_text = line_match.group("codes")
