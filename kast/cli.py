@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kast.config import Resolver, Settings
-    from kast.core import FileResult
-    from kast.diagnostics import Diagnostic
+    from kast.diagnostics import Diagnostic, FileResult
 
 
 class ConfigProblem(click.ClickException):
@@ -233,9 +232,8 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
     """Lint the paths (or standard input), in a stable order; each result with what it was checked from."""
     from pathlib import Path
 
-    from kast.core import lint_bytes
     from kast.files import discover
-    from kast.runner import available_cores, lint_targets
+    from kast.runner import available_cores, lint_bytes, lint_targets
 
     if "-" in paths or (not paths and stdin_filename):
         if len(paths) > 1:

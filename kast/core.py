@@ -13,7 +13,6 @@ import re
 import tokenize
 import traceback
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
@@ -21,7 +20,7 @@ import libcst as cst
 from kast.analysis.interpreter import build_picture
 from kast.analysis.picture import Picture
 from kast.config import Settings
-from kast.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
+from kast.diagnostics import Diagnostic, Edit, FileResult, Fix, Related, Severity, Span
 from kast.rules import BY_CODE, RULES, Rule
 from kast.rules.base import FixPlan
 
@@ -32,7 +31,6 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_NESTING = 190
 # A file that mentions none of these is only checked for syntax errors.
 _ML_MENTION = re.compile(rb"keras|tensorflow|tf_keras|sklearn")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BRACKETS = str.maketrans({c: None for c in map(chr, range(128)) if c not in "()[]{}"})
 
 
@@ -44,27 +42,6 @@ class SourceError(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-@dataclass
-class FileResult:
-    """What linting one file gave: its diagnostics, or the internal error that stopped it."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    internal_error: str | None = None
-    source: str | None = None  # kept only when there is something to show
-    # A notebook's code cells by their 1-based position among all its cells.
-    cell_sources: dict[int, str] | None = None
-
-    def line_text(self, line: int, cell: int | None = None) -> str | None:
-        """Text of a 1-based line (of `cell` in a notebook) without its line break; None if unknown."""
-        text = self.cell_sources.get(cell) if cell is not None and self.cell_sources else self.source
-        if text is None:
-            return None
-        # Python's line breaks only: str.splitlines() also breaks at \f, \x1c and \u2028.
-        lines = _LINE_BREAK.split(text)
-        return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def decode_source(data: bytes) -> str:
@@ -248,17 +225,17 @@ def describe_internal_error(exc: BaseException) -> str:
 
 def lint_file(path: Path, display: str, settings: Settings) -> FileResult:
     """Read and lint one file; unreadable files become K000."""
-    data = read_file(path, display, settings)
-    return data if isinstance(data, FileResult) else lint_bytes(data, display, settings)
-
-
-def read_file(path: Path, display: str, settings: Settings) -> bytes | FileResult:
-    """The file's bytes, or the K000 result saying why it cannot be read."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
-        result = FileResult(display)
+        return unreadable(display, exc, settings)
+    return lint_bytes(data, display, settings)
+
+
+def unreadable(display: str, exc: OSError, settings: Settings) -> FileResult:
+    """The result for a file that cannot be read: K000 saying why."""
+    result = FileResult(display)
+    if settings.is_selected("K000", Severity.ERROR):
         reason = exc.strerror or type(exc).__name__
-        if settings.is_selected("K000", Severity.ERROR):
-            result.diagnostics.append(k000_diagnostic(display, SourceError(f"cannot read the file: {reason}")))
-        return result
+        result.diagnostics.append(k000_diagnostic(display, SourceError(f"cannot read the file: {reason}")))
+    return result

@@ -9,7 +9,11 @@ emitter converts to its own convention.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+# Python's line breaks only: str.splitlines() also breaks at \f, \x1c and \u2028.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class Severity(enum.Enum):
@@ -82,3 +86,24 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.path, self.cell or 0, self.span.line, self.span.column, self.code)
+
+
+@dataclass
+class FileResult:
+    """What linting one file gave: its diagnostics, or the internal error that stopped it."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    internal_error: str | None = None
+    source: str | None = None  # kept only when there is something to show
+    # A notebook's code cells by their 1-based position among all its cells.
+    cell_sources: dict[int, str] | None = None
+
+    def line_text(self, line: int, cell: int | None = None) -> str | None:
+        """Text of a 1-based line (of `cell` in a notebook) without its line break; None if unknown."""
+        text = self.cell_sources.get(cell) if cell is not None and self.cell_sources else self.source
+        if text is None:
+            return None
+        # Python's line breaks only: str.splitlines() also breaks at \f, \x1c and \u2028.
+        lines = _LINE_BREAK.split(text)
+        return lines[line - 1] if 0 < line <= len(lines) else None

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from kast.cache import Cache
 from kast.config import Settings
-from kast.core import FileResult, lint_bytes, read_file
+from kast.diagnostics import FileResult
 from kast.files import Target
 
 # Below this many files to analyse, starting workers costs more than it saves.
@@ -29,6 +29,23 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - macOS, Windows
         return os.cpu_count() or 1
+
+
+def lint_bytes(data: bytes, display: str, settings: Settings) -> FileResult:
+    """kast.core.lint_bytes, imported on first use: a run the cache answers never loads LibCST."""
+    from kast.core import lint_bytes as lint
+
+    return lint(data, display, settings)
+
+
+def read_file(target: Target) -> bytes | FileResult:
+    """The file's bytes, or the K000 result saying why it cannot be read."""
+    try:
+        return target.path.read_bytes()
+    except OSError as exc:
+        from kast.core import unreadable
+
+        return unreadable(target.display, exc, target.settings)
 
 
 def _lint_one(job: tuple[bytes, str, Settings]) -> FileResult:
@@ -49,7 +66,7 @@ def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None =
     results: list[FileResult | None] = [None] * len(targets)
     pending: list[tuple[int, bytes, str | None]] = []  # (index, bytes, cache key)
     for index, target in enumerate(targets):
-        data = read_file(target.path, target.display, target.settings)
+        data = read_file(target)
         if isinstance(data, FileResult):
             results[index] = data
             continue

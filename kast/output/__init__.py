@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # kast.core pulls in LibCST and the analysis; the emitters only read its results
-    from kast.core import FileResult
-    from kast.diagnostics import Diagnostic, Span
+    from kast.diagnostics import Diagnostic, FileResult, Span
 
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "rdjson", "gitlab", "junit")
 

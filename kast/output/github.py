@@ -11,8 +11,7 @@ raw .ipynb (JSON) that GitHub would point at has nothing to do with the cell's.
 
 from __future__ import annotations
 
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Severity
+from kast.diagnostics import Diagnostic, FileResult, Severity
 from kast.output import display_path, message_with_hint
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

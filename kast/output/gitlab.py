@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import json
 
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Severity
+from kast.diagnostics import Diagnostic, FileResult, Severity
 from kast.output import (
     SourceLines,
     display_path,

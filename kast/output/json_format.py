@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 
 from kast import __version__
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Related, Severity, Span
+from kast.diagnostics import Diagnostic, FileResult, Related, Severity, Span
 from kast.output import message_with_hint
 
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic
+from kast.diagnostics import Diagnostic, FileResult
 from kast.output import concise_line, location
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

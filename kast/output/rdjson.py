@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Severity, Span
+from kast.diagnostics import Diagnostic, FileResult, Severity, Span
 from kast.output import (
     INFORMATION_URI,
     SourceLines,

@@ -24,8 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kast import __version__
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Severity, Span
+from kast.diagnostics import Diagnostic, FileResult, Severity, Span
 from kast.output import (
     INFORMATION_URI,
     SourceLines,

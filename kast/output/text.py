@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from kast.core import FileResult
-from kast.diagnostics import Diagnostic, Severity
+from kast.diagnostics import Diagnostic, FileResult, Severity
 from kast.output import concise_line, location
 
 # What --verify made of a finding.
