@@ -29,11 +29,6 @@ from typing import Any
 from kast.diagnostics import Severity
 from kast.output import FORMATS as OUTPUT_FORMATS
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CONFIG_NAMES = (".kast.toml", "kast.toml", "pyproject.toml")
 # Folders no one wants linted: tool caches, environments, build output.
 DEFAULT_EXCLUDE = (
@@ -240,6 +235,10 @@ _KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "ex
 
 def _table(path: Path) -> dict[str, Any] | None:
     """The kast table of a config file; None for a pyproject.toml without `[tool.kast]`."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as stream:
             data = tomllib.load(stream)

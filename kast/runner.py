@@ -13,12 +13,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from kast.cache import Cache
 from kast.config import Settings
 from kast.diagnostics import FileResult
 from kast.files import Target
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # Below this many files to analyse, starting workers costs more than it saves.
 _PARALLEL_MIN_FILES = 8
@@ -53,8 +56,9 @@ def _lint_one(job: tuple[bytes, str, Settings]) -> FileResult:
     return lint_bytes(data, display, settings)
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def _pool(jobs: int) -> "ProcessPoolExecutor":
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)

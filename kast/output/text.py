@@ -2,7 +2,8 @@
 
 `full` shows each finding as a block: code and name, location, the source line
 with a marker under the span, the message, related locations and the fix hint,
-then a summary.  Colour comes from rich, only on a terminal or when forced.
+then a summary.  Colour comes from rich, only on a terminal or when forced;
+plain output is written directly.
 """
 
 from __future__ import annotations
@@ -33,37 +34,55 @@ def summary_line(results: list[FileResult], diagnostics: list[Diagnostic]) -> st
             f"in {files} file{'s' if files != 1 else ''}.")
 
 
-def render_full(results: list[FileResult], diagnostics: list[Diagnostic], stream: TextIO, color: bool) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+Segment = tuple[str, "str | None"]  # text and its rich style (None: plain)
 
-    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True,
-                      emoji=False, color_system="standard" if color else None)
+
+def _block(d: Diagnostic, result: FileResult | None) -> list[list[Segment]]:
+    """The lines showing one finding, each a list of styled segments."""
+    style = _SEVERITY_STYLE[d.severity]
+    lines: list[list[Segment]] = [
+        [(f"{d.severity.value}[{d.code}]", style), (" ", None), (d.name, "bold")],
+        [("  -->", "blue"), (" " + location(d.path, d.span.line, d.span.column, d.cell), None)],
+    ]
+    line_text = result.line_text(d.span.line, d.cell) if result else None
+    if line_text is not None:
+        text = line_text.expandtabs(4)
+        # Columns count code points of the raw line; tabs widen on screen.
+        start = len(line_text[: d.span.column].expandtabs(4))
+        end = len(line_text[: d.span.end_column].expandtabs(4)) if d.span.end_line == d.span.line else len(text)
+        width = max(1, min(end, len(text)) - start)
+        pad = " " * len(str(d.span.line))
+        lines += [
+            [(f"{pad} |", "blue")],
+            [(f"{d.span.line} |", "blue"), (" " + text, None)],
+            [(f"{pad} |", "blue"), (" " + " " * start, None), ("^" * width, style)],
+            [(f"{pad} |", "blue")],
+        ]
+    lines.append([("  " + d.message, None)])
+    for r in d.related:
+        lines.append([("  note:", "blue"), (f" {location(r.path, r.span.line, r.span.column, r.cell)}: {r.message}",
+                                            None)])
+    if d.hint:
+        lines.append([("  help:", "green"), (" " + d.hint, None)])
+    if d.verified is not None:
+        lines.append([("  verified:", "magenta"), (" " + _VERDICT[d.verified], None)])
+    lines.append([])
+    return lines
+
+
+def render_full(results: list[FileResult], diagnostics: list[Diagnostic], stream: TextIO, color: bool) -> None:
+    """Each finding as a block with its source line; colour (through rich) only when asked."""
     by_path = {r.path: r for r in results}
-    for d in diagnostics:
-        style = _SEVERITY_STYLE[d.severity]
-        console.print(f"[{style}]{d.severity.value}[{escape(d.code)}][/] [bold]{escape(d.name)}[/]")
-        console.print(f"  [blue]-->[/] {escape(location(d.path, d.span.line, d.span.column, d.cell))}")
-        result = by_path.get(d.path)
-        line_text = result.line_text(d.span.line, d.cell) if result else None
-        gutter = len(str(d.span.line))
-        if line_text is not None:
-            text = line_text.expandtabs(4)
-            start = d.span.column
-            end = d.span.end_column if d.span.end_line == d.span.line else len(text)
-            width = max(1, min(end, len(text)) - start)
-            pad = " " * gutter
-            console.print(f"[blue]{pad} |[/]")
-            console.print(f"[blue]{d.span.line} |[/] {escape(text)}")
-            console.print(f"[blue]{pad} |[/] {' ' * start}[{style}]{'^' * width}[/]")
-            console.print(f"[blue]{pad} |[/]")
-        console.print(f"  {escape(d.message)}")
-        for r in d.related:
-            where = location(r.path, r.span.line, r.span.column, r.cell)
-            console.print(f"  [blue]note:[/] {escape(where)}: {escape(r.message)}")
-        if d.hint:
-            console.print(f"  [green]help:[/] {escape(d.hint)}")
-        if d.verified is not None:
-            console.print(f"  [magenta]verified:[/] {_VERDICT[d.verified]}")
-        console.print()
-    console.print(f"[bold]{escape(summary_line(results, diagnostics))}[/]")
+    lines = [line for d in diagnostics for line in _block(d, by_path.get(d.path))]
+    lines.append([(summary_line(results, diagnostics), "bold")])
+    if not color:
+        # Plain text needs no terminal library: rich is imported only for colour.
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True, emoji=False,
+                      color_system="standard")
+    for line in lines:
+        console.print(Text.assemble(*((text, style or "") for text, style in line)))
