@@ -303,6 +303,8 @@ def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float) -> d
     except RuntimeError as exc:
         raise ConfigProblem(str(exc)) from None
     built = sum(1 for m in report.models if m.built)
+    for note in report.skipped:
+        click.echo(f"kast: {note}", err=True)
     for model in report.models:
         if not model.built:
             click.echo(f"kast: could not verify `{model.name}` ({model.path}:{model.line}): {model.reason}", err=True)

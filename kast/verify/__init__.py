@@ -53,6 +53,7 @@ class Report:
     startup_seconds: float | None = None
     versions: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # files not verified, and why
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,7 +137,10 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
 
     from kast.analysis.interpreter import build_picture
 
-    if result.internal_error or result.path.endswith(".ipynb"):
+    if result.path.endswith(".ipynb"):
+        report.skipped.append(f"{result.path}: notebooks are not verified (their models are checked statically)")
+        return
+    if result.internal_error:
         return
     if any(d.code == "K000" for d in result.diagnostics):
         return
