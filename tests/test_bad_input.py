@@ -116,10 +116,10 @@ def test_internal_error_is_reported_for_that_file_only(tmp_path: Path, monkeypat
 
     real = kast.core.build_picture
 
-    def explode(module, path):  # type: ignore[no-untyped-def]
+    def explode(module, path, *rest):  # type: ignore[no-untyped-def]
         if path.endswith("boom.py"):
             raise RuntimeError("simulated failure")
-        return real(module, path)
+        return real(module, path, *rest)
 
     monkeypatch.setattr(kast.core, "build_picture", explode)
     (tmp_path / "boom.py").write_bytes(BUGGY)

@@ -188,11 +188,12 @@ class Interpreter:
         self.functions: list[UserFunction] = []
         self.classes: list[UserClass] = []
         self.instantiated: set[int] = set()
+        self.generators: dict[int, bool] = {}  # id(FunctionDef) -> its body yields
 
     # ------------------------------------------------------------ entry point
 
-    def run(self, module: cst.Module) -> None:
-        self.exec_block(module.body, self.module_scope, Frame())
+    def run(self, statements: Iterable[cst.CSTNode]) -> None:
+        self.exec_block(statements, self.module_scope, Frame())
         self._run_deferred()
 
     def _run_deferred(self) -> None:
@@ -806,11 +807,18 @@ class Interpreter:
             self.exec_suite(node.body, local, frame)
         finally:
             self.call_stack.pop()
-        if deferred or _is_generator(node):
+        if deferred or self._is_generator(node):
             return UNKNOWN_VALUE
         if not frame.returns:
             return Const(None)
         return _same(frame.returns)
+
+    def _is_generator(self, node: cst.FunctionDef) -> bool:
+        """True when the function's own body yields; asked once per function, however often it is called."""
+        known = self.generators.get(id(node))
+        if known is None:
+            known = self.generators[id(node)] = _yields(node.body)
+        return known
 
     def _bind_parameters(self, fn: UserFunction, args: Args, local: Scope, parent: Scope) -> None:
         params = fn.node.params
@@ -1387,31 +1395,27 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
-class _YieldFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        self.found = True
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+def _yields(node: cst.CSTNode) -> bool:
+    # A plain walk over children: a CSTVisitor would rebuild every node it passes.
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Yield):
+            return True
+        if current is not node and isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        stack.extend(current.children)
+    return False
 
 
-def _is_generator(node: cst.FunctionDef) -> bool:
-    finder = _YieldFinder()
-    node.body.visit(finder)
-    return finder.found
+def build_picture(module: cst.Module, path: str, chunks: list[tuple[cst.Module, int]] | None = None) -> Picture:
+    """Walk the script once and return its semantic picture.
 
-
-def build_picture(module: cst.Module, path: str) -> Picture:
-    """Walk `module` once and return its semantic picture."""
-    picture = Picture(module, path)
-    Interpreter(picture).run(module)
+    `chunks` holds a large script parsed in pieces ((piece, lines before it), in
+    order, `module` being the first); they are walked as one script.
+    """
+    picture = Picture(module, path, chunks=list(chunks or []))
+    Interpreter(picture).run(picture.statements)
     return picture
 
 

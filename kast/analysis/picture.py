@@ -71,7 +71,19 @@ class Picture:
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
     model_bindings: list[ModelBinding] = field(default_factory=list)
+    # A very large file is parsed in pieces of whole top-level statements: (piece, lines before it).
+    # Otherwise one piece, the module itself.
+    chunks: list[tuple[cst.Module, int]] = field(default_factory=list)
     _positions: dict[cst.CSTNode, Span] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.chunks:
+            self.chunks = [(self.module, 0)]
+
+    @property
+    def statements(self) -> list[cst.BaseStatement]:
+        """The script's top-level statements, in order, across its pieces."""
+        return [statement for chunk, _ in self.chunks for statement in chunk.body]
 
     def tick(self) -> int:
         self.clock += 1
@@ -85,15 +97,14 @@ class Picture:
         """Where each of `nodes` stands; one code-generation pass for all that are new."""
         known: dict[cst.CSTNode, Span] = self._positions if isinstance(self._positions, dict) else {}
         missing = [n for n in nodes if n not in known]
-        if missing:
-            for node, pos in locate(self.module, missing).items():
-                known[node] = Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
-            self._positions = known
+        for chunk, offset in self.chunks:
+            if not missing:
+                break
+            for node, pos in locate(chunk, missing).items():
+                known[node] = Span(pos.start.line + offset, pos.start.column, pos.end.line + offset, pos.end.column)
+            missing = [n for n in missing if n not in known]
+        self._positions = known
         return {n: known[n] for n in nodes if n in known}
-
-    def source_line(self, line: int) -> str:
-        lines = self.module.code.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 @dataclass(frozen=True, slots=True)

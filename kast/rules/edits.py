@@ -112,13 +112,13 @@ def activation_replaced(node: cst.CSTNode, canonical: str) -> cst.CSTNode | None
     return None
 
 
-def top_level_import_line(module: cst.Module, picture_span: "object") -> int:
-    """The 1-based line after the module's last top-level import (1 when there is none).
+def top_level_import_line(statements: list[cst.BaseStatement], picture_span: "object") -> int:
+    """The 1-based line after the script's last top-level import (1 when there is none).
 
     `picture_span` is the picture's `span` method, to place the import statement.
     """
     line = 1
-    for statement in module.body:
+    for statement in statements:
         if isinstance(statement, cst.SimpleStatementLine) and any(
                 isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body):
             line = picture_span(statement).end_line + 1  # type: ignore[operator]
@@ -127,9 +127,9 @@ def top_level_import_line(module: cst.Module, picture_span: "object") -> int:
     return line
 
 
-def binds_numpy_as_np(module: cst.Module) -> bool | None:
+def binds_numpy_as_np(statements: list[cst.BaseStatement]) -> bool | None:
     """True: `np` is numpy at module level; False: nothing binds `np`; None: `np` is something else."""
-    for statement in module.body:
+    for statement in statements:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:

@@ -180,9 +180,9 @@ def _replacement(picture: Picture, call: MethodCall, model: Model | None) -> Fix
         return FixPlan("threshold predict() at 0.5", True, ((node, cst.parse_expression(text)),))
     if activation != "softmax":
         return None
-    numpy = edits.binds_numpy_as_np(picture.module)
+    numpy = edits.binds_numpy_as_np(picture.statements)
     if numpy is None:
         return None
-    inserts = () if numpy else ((edits.top_level_import_line(picture.module, picture.span), "import numpy as np\n"),)
+    inserts = () if numpy else ((edits.top_level_import_line(picture.statements, picture.span), "import numpy as np\n"),)
     return FixPlan("take the argmax of predict()", True,
                    ((node, cst.parse_expression(f"np.argmax({code}, axis=-1)")),), inserts)
