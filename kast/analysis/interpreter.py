@@ -1396,16 +1396,26 @@ def _dotted(node: cst.BaseExpression) -> str | None:
 
 
 def _yields(node: cst.CSTNode) -> bool:
-    # A plain walk over children: a CSTVisitor would rebuild every node it passes.
+    # A walk over the nodes' fields: a CSTVisitor, and even `.children`, rebuild every node they pass.
+    # Exact type tests: isinstance() against LibCST's abstract classes goes through ABCMeta, slowly.
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Yield):
+        kind = type(current)
+        if kind is cst.Yield:
             return True
-        if current is not node and isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+        if current is not node and kind in _SCOPES:
             continue
-        stack.extend(current.children)
+        for name in current.__dataclass_fields__:
+            value = getattr(current, name)
+            if type(value) in (list, tuple):
+                stack.extend(item for item in value if hasattr(item, "__dataclass_fields__"))
+            elif hasattr(value, "__dataclass_fields__"):
+                stack.append(value)
     return False
+
+
+_SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 
 
 def build_picture(module: cst.Module, path: str, chunks: list[tuple[cst.Module, int]] | None = None) -> Picture:
