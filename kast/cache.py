@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +105,8 @@ class Cache:
         try:
             entry.parent.mkdir(exist_ok=True)
             # Write then rename, so a parallel kast never reads half an entry.
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as stream:
                 stream.write(payload)
@@ -141,5 +141,7 @@ def clean(folder: Path) -> bool:
         return False
     if not (folder / "CACHEDIR.TAG").exists() or "kast" not in (folder / "CACHEDIR.TAG").read_text(errors="replace"):
         raise OSError(f"{folder} does not look like a kast cache (no CACHEDIR.TAG written by kast); not removed")
+    import shutil
+
     shutil.rmtree(folder)
     return True

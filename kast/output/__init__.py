@@ -11,7 +11,6 @@ edits.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 from collections.abc import Callable
@@ -99,6 +98,8 @@ def encoded_column(text: str | None, column: int, encoding: Encoding) -> int:
 
 def _sha256(text: str) -> str:
     # surrogatepass: paths undecodable in the file system encoding carry lone surrogates
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
