@@ -87,8 +87,12 @@ def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None =
     work = [(data, targets[index].display, targets[index].settings) for index, data, _ in pending]
     if jobs > 1 and len(work) >= _PARALLEL_MIN_FILES:
         workers = min(jobs, len(work))
+        # Import the analyser before forking, so that every worker starts with it loaded.
+        import kast.core  # noqa: F401
+
         with _pool(workers) as pool:
-            fresh = list(pool.map(_lint_one, work, chunksize=max(1, len(work) // (workers * 4))))
+            # Small batches: files differ in size, and big batches leave a core idle at the end.
+            fresh = list(pool.map(_lint_one, work, chunksize=max(1, min(8, len(work) // (workers * 8)))))
     else:
         fresh = [_lint_one(job) for job in work]
 
