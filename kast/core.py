@@ -8,6 +8,7 @@ reported for that file and never stops the others.
 
 from __future__ import annotations
 
+import ast
 import gc
 import io
 import re
@@ -35,6 +36,15 @@ MAX_NESTING = 190
 # A file that mentions none of these is only checked for syntax errors.
 _ML_MENTION = re.compile(rb"keras|tensorflow|tf_keras|sklearn")
 _BRACKETS = str.maketrans({c: None for c in map(chr, range(128)) if c not in "()[]{}"})
+# Chains without brackets (`a + b + ...`, `x.a.b...`, `f()()...`, `not not ...`, an
+# `elif` after an `elif`) nest LibCST's tree one level per link, and its native parser
+# recurses once per level: it takes seconds at a thousand links and kills the process
+# (stack overflow) at a few thousand.  Deeper than this, the file is refused (K000).
+MAX_DEPTH = 1000
+# Every level of such a chain costs one of these characters or keywords; a file with
+# fewer of them in all cannot hold a chain that deep, and skips the exact check.
+_LINK_CHARACTERS = str.maketrans({c: None for c in map(chr, range(128)) if c not in ".+-*/%&|^~@([<>"})
+_LINK_KEYWORDS = re.compile(r"\b(?:and|or|not|if|elif|lambda|await)\b")
 
 
 class SourceError(Exception):
@@ -95,6 +105,33 @@ def _check_nesting(text: str) -> None:
         raise SourceError(f"too deeply nested to analyse ({deepest} levels of brackets)")
 
 
+def _check_depth(text: str, tree: ast.AST | None = None) -> None:
+    """SourceError when the syntax tree of `text` (CPython's `tree`, if at hand) is deeper than MAX_DEPTH."""
+    links = len(text.translate(_LINK_CHARACTERS)) + len(_LINK_KEYWORDS.findall(text))
+    if links <= MAX_DEPTH:
+        return
+    if tree is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return  # LibCST reports the syntax error, located
+        except (RecursionError, MemoryError):  # CPython's own "too deeply nested"
+            raise SourceError("too deeply nested to analyse") from None
+    deepest, line = 0, 1
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]  # a loop, not recursion: the tree is deep
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 2  # flat in CPython's tree, one level per `and` in LibCST's
+        if depth > deepest:
+            deepest, line = depth, getattr(node, "lineno", line)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if deepest > MAX_DEPTH:
+        raise SourceError(f"too deeply nested to analyse ({deepest} levels of expressions)", line)
+
+
 def check_syntax(text: str) -> None:
     try:
         with warnings.catch_warnings():
@@ -109,14 +146,17 @@ def check_syntax(text: str) -> None:
 def parse(text: str) -> cst.Module:
     """LibCST module of `text`; SourceError with the parser's location on failure."""
     _check_nesting(text)
+    _check_depth(text)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         # CPython's parser words errors better ("'(' was never closed") and places
         # them where the mistake is; ask it, on this error path only.
         check_syntax(text)
+        # CPython accepts the file: only LibCST refuses it (thousands of strings in one
+        # implicit concatenation, say), so do not call it a syntax error.
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
-        raise SourceError(f"syntax error: {message}", exc.raw_line, exc.raw_column) from None
+        raise SourceError(f"valid Python that LibCST cannot parse: {message}", exc.raw_line, exc.raw_column) from None
     except cst.CSTValidationError as exc:
         # LibCST's native tokenizer knows a newer Unicode than this Python: it takes a
         # character such as U+13460 for a name, which its own node check then refuses.
@@ -152,6 +192,7 @@ def parse_in_pieces(text: str) -> list[tuple[cst.Module, int]]:
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [(parse(text), 0)]
+    _check_depth(text, tree)
     starts = [min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
               for statement in tree.body]
     del tree

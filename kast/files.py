@@ -2,8 +2,9 @@
 
 Folders are searched recursively for `*.py` and `*.ipynb`, skipping the
 configured excludes (by default tool caches, environments and build output),
-files ignored by `.gitignore` (`respect-gitignore`, on by default) and
-symlinked folders (no loops).  A file named on the command line is linted
+files ignored by `.gitignore` (`respect-gitignore`, on by default),
+symlinked folders (no loops) and FIFOs, sockets and devices (reading a FIFO
+would block).  A file named on the command line is linted
 whatever its name, unless `force-exclude` is set and an exclude covers it:
 pre-commit passes every changed file by name, so that is how excludes apply
 there.
@@ -133,5 +134,22 @@ def discover(paths: list[str], resolver: Resolver | None = None) -> list[Target]
                 if skipped(os.path.join(absolute_folder, name), config, False):
                     continue
                 path = Path(folder) / name
+                if _special(path):
+                    continue
                 add(path, str(path), config)
     return found
+
+
+def _special(path: Path) -> bool:
+    """True for a FIFO, socket or device found in a folder: reading a FIFO blocks kast forever.
+
+    Only what a folder walk finds is skipped; a FIFO named on the command line
+    (`kast lint <(cat train.py)`) is read, as asked.  A link that cannot be
+    followed (broken, or a loop) is kept, so that K000 says why it cannot be read.
+    """
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False

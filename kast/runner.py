@@ -65,6 +65,28 @@ def _pool(jobs: int) -> "ProcessPoolExecutor":
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
+def _in_parallel(work: list[tuple[bytes, str, Settings]], workers: int) -> list[FileResult]:
+    """Lint in worker processes; a worker that dies (a native crash) costs its file, not the run."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with _pool(workers) as pool:
+            # Small batches: files differ in size, and big batches leave a core idle at the end.
+            return list(pool.map(_lint_one, work, chunksize=max(1, min(8, len(work) // (workers * 8)))))
+    except BrokenProcessPool:
+        pass
+    # Which file killed it is unknown: each file again in its own process, so only that one is lost.
+    results = []
+    for job in work:
+        try:
+            with _pool(1) as pool:
+                results.append(pool.submit(_lint_one, job).result())
+        except BrokenProcessPool:
+            results.append(FileResult(job[1], internal_error="the analysis crashed its worker process "
+                                                             "(a native crash or out of memory)"))
+    return results
+
+
 def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None = None) -> list[FileResult]:
     """Lint every target, in order; `jobs` processes at most; unchanged files from `cache`."""
     results: list[FileResult | None] = [None] * len(targets)
@@ -90,9 +112,7 @@ def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None =
         # Import the analyser before forking, so that every worker starts with it loaded.
         import kast.core  # noqa: F401
 
-        with _pool(workers) as pool:
-            # Small batches: files differ in size, and big batches leave a core idle at the end.
-            fresh = list(pool.map(_lint_one, work, chunksize=max(1, min(8, len(work) // (workers * 8)))))
+        fresh = _in_parallel(work, workers)
     else:
         fresh = [_lint_one(job) for job in work]
 

@@ -25,3 +25,8 @@ def codes(source: str, select: tuple[str, ...] = ("ALL",)) -> list[str]:
 @pytest.fixture
 def lint_codes():
     return codes
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Slow tests (the corpus run) are part of the default run; `-m "not slow"` leaves them out.
+    config.addinivalue_line("markers", "slow: slow test (about a minute); deselect with -m 'not slow'")
