@@ -133,6 +133,9 @@ def find_tool(name: str, explicit: str | None = None, env: str | None = None) ->
 def clean_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("KAST_CACHE_DIR", None)
+    # A user's Python keeps compiled bytecode; with PYTHONDONTWRITEBYTECODE set (some CI images
+    # and sandboxes set it), every run of a source checkout would recompile kast's modules.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONWARNINGS"] = "ignore"
     return env
 
