@@ -323,8 +323,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         if result.diagnostics:
             result.source = text
     except RecursionError:
-        error = SourceError("too deeply nested to analyse")
-        result.diagnostics = [k000_diagnostic(path, error)]
+        result.diagnostics = [k000_diagnostic(path, SourceError("too deeply nested to analyse"))]
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
         result.internal_error = describe_internal_error(exc)
     return result

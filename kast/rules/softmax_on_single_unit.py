@@ -84,11 +84,12 @@ def check(picture: Picture) -> Iterator[Finding]:
                 related = ()
                 if isinstance(output.activation, Known) and output.activation.node is not output.node:
                     related = ((output.activation.node, "softmax applied here"),)
-                replacement = edits.activation_replaced(output.activation.node, "sigmoid") \
-                    if output.activation.node is not output.node else None
+                stated = output.activation.node if isinstance(output.activation, Known) else None
+                replacement = edits.activation_replaced(stated, "sigmoid") \
+                    if stated is not None and stated is not output.node else None
                 yield Finding(
-                    fix=FixPlan('use activation "sigmoid"', True, ((output.activation.node, replacement),))
-                    if replacement is not None else None,
+                    fix=FixPlan('use activation "sigmoid"', True, ((stated, replacement),))
+                    if stated is not None and replacement is not None else None,
                     node=output.node,
                     message=(
                         f"Softmax over the single unit of `{snippet(picture, output.node)}` always outputs 1.0: "
