@@ -24,7 +24,7 @@ import libcst as cst
 from kast.analysis.interpreter import build_picture
 from kast.analysis.picture import Picture
 from kast.config import Settings
-from kast.diagnostics import Diagnostic, Edit, FileResult, Fix, Related, Severity, Span
+from kast.diagnostics import Diagnostic, Edit, FileResult, Fix, Related, Severity, Span, line_starts
 from kast.rules import BY_CODE, RULES, Rule
 from kast.rules.base import FixPlan
 
@@ -171,7 +171,6 @@ def parse(text: str) -> cst.Module:
 # parser holds several times the tree's size while it works (about 300 MB for a
 # 20,000-line file, against 70 MB in pieces), and a piece at a time keeps that bounded.
 PIECE_LINES = 2_000
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def parse_in_pieces(text: str) -> list[tuple[cst.Module, int]]:
@@ -196,16 +195,16 @@ def parse_in_pieces(text: str) -> list[tuple[cst.Module, int]]:
     starts = [min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
               for statement in tree.body]
     del tree
-    lines = _LINES.findall(text)  # Python's line breaks only, as ast counts them
+    offsets = line_starts(text) + [len(text)]  # Python's line breaks only, as ast counts them
     cuts = [1]
     for start in starts:
         if start - cuts[-1] >= PIECE_LINES:
             cuts.append(start)
-    cuts.append(len(lines) + 1)
+    cuts.append(len(offsets))
     pieces = []
     try:
         for begin, end in zip(cuts, cuts[1:]):
-            pieces.append((cst.parse_module("".join(lines[begin - 1:end - 1])), begin - 1))
+            pieces.append((cst.parse_module(text[offsets[begin - 1]:offsets[end - 1]]), begin - 1))
     except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
         return [(parse(text), 0)]
     return pieces

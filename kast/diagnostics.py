@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 # Python's line breaks only: str.splitlines() also breaks at \f, \x1c and \u2028.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offset in `text` of the start of each line (Python's line breaks)."""
+    return [0] + [match.end() for match in LINE_BREAK.finditer(text)]
 
 
 class Severity(enum.Enum):
@@ -104,6 +109,5 @@ class FileResult:
         text = self.cell_sources.get(cell) if cell is not None and self.cell_sources else self.source
         if text is None:
             return None
-        # Python's line breaks only: str.splitlines() also breaks at \f, \x1c and \u2028.
-        lines = _LINE_BREAK.split(text)
+        lines = LINE_BREAK.split(text)
         return lines[line - 1] if 0 < line <= len(lines) else None

@@ -10,23 +10,13 @@ breaks the parse is reverted and reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kast.config import Settings
-from kast.diagnostics import Diagnostic, Edit, Fix, Span
+from kast.diagnostics import Diagnostic, Edit, Fix, Span, line_starts
 
 MAX_ROUNDS = 10
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
-    return starts
-
-
 def _offset(starts: list[int], text: str, line: int, column: int) -> int:
     if line > len(starts):
         return len(text)
@@ -35,7 +25,7 @@ def _offset(starts: list[int], text: str, line: int, column: int) -> int:
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """`text` with non-overlapping `edits` applied (positions are those of `text`)."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
     placed = sorted(((_offset(starts, text, e.span.line, e.span.column),
                       _offset(starts, text, e.span.end_line, e.span.end_column), e.replacement) for e in edits),
                     key=lambda item: (item[0], item[1]))

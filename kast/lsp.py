@@ -26,7 +26,6 @@ import asyncio
 import io
 import logging
 import os
-import re
 import tokenize
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -42,7 +41,7 @@ from pygls.lsp.server import LanguageServer
 from kast import __version__
 from kast.config import ConfigError, Resolver, Settings
 from kast.core import describe_internal_error, lint_bytes
-from kast.diagnostics import Diagnostic, Severity, Span
+from kast.diagnostics import LINE_BREAK, Diagnostic, Severity, Span, line_starts
 from kast.output import encoded_column, message_with_hint, rule_url
 from kast.suppress import LINE_NOQA
 
@@ -51,7 +50,6 @@ logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.3
 FIX_ALL_KIND = "source.fixAll.kast"
 SOURCE = "kast"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -70,8 +68,8 @@ class PositionMap:
     def __init__(self, text: str, encoding: str) -> None:
         self.text = text
         self.encoding = encoding
-        self.lines = _LINE_BREAK.split(text)
-        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+        self.lines = LINE_BREAK.split(text)
+        self.starts = line_starts(text)
 
     def position(self, line: int, column: int) -> types.Position:
         """LSP position of a 1-based line and 0-based code-point column (clamped into the text)."""
@@ -235,8 +233,8 @@ def noqa_change(text: str, lines: Sequence[int], code: str) -> TextChange | None
     read it).  A line whose end is inside a string or continued by a backslash
     cannot take a comment.  None when a bare `# noqa` is already there, or no line can.
     """
-    split = _LINE_BREAK.split(text)
-    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    split = LINE_BREAK.split(text)
+    starts = line_starts(text)
     comments, open_lines = _comments_and_open_lines(text)
     for line in lines:
         if not 0 < line <= len(split) or line in open_lines:
