@@ -242,6 +242,11 @@ def k000_diagnostic(path: str, error: SourceError) -> Diagnostic:
     )
 
 
+def k000_if_selected(path: str, error: SourceError, settings: Settings) -> list[Diagnostic]:
+    """The K000 diagnostic for `error`, unless the settings leave K000 out."""
+    return [k000_diagnostic(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
+
+
 def lint_text(text: str, path: str, settings: Settings, data: bytes | None = None) -> list[Diagnostic]:
     """Diagnostics for one script's text; raises only on an internal error."""
     selected = [r for r in RULES if r.code != "K000" and settings.is_selected(r.code, r.severity)]
@@ -256,7 +261,7 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
         with _collector_paused():
             chunks = parse_in_pieces(text)
     except SourceError as error:
-        return [k000_diagnostic(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
+        return k000_if_selected(path, error, settings)
     with _collector_paused():
         picture = build_picture(chunks[0][0], path, chunks)
         diagnostics = judge(picture, selected)
@@ -314,8 +319,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     try:
         text = decode_source(data)
     except SourceError as error:
-        if settings.is_selected("K000", Severity.ERROR):
-            result.diagnostics.append(k000_diagnostic(path, error))
+        result.diagnostics = k000_if_selected(path, error, settings)
         return result
     try:
         result.diagnostics = lint_text(text, path, settings, data)
@@ -346,8 +350,5 @@ def lint_file(path: Path, display: str, settings: Settings) -> FileResult:
 
 def unreadable(display: str, exc: OSError, settings: Settings) -> FileResult:
     """The result for a file that cannot be read: K000 saying why."""
-    result = FileResult(display)
-    if settings.is_selected("K000", Severity.ERROR):
-        reason = exc.strerror or type(exc).__name__
-        result.diagnostics.append(k000_diagnostic(display, SourceError(f"cannot read the file: {reason}")))
-    return result
+    reason = exc.strerror or type(exc).__name__
+    return FileResult(display, k000_if_selected(display, SourceError(f"cannot read the file: {reason}"), settings))

@@ -25,10 +25,10 @@ from kast.core import (
     SourceError,
     check_syntax,
     describe_internal_error,
-    k000_diagnostic,
+    k000_if_selected,
     lint_text,
 )
-from kast.diagnostics import Diagnostic, Fix, Severity, Span
+from kast.diagnostics import Diagnostic, Fix, Span
 
 # Embedded outputs (plots, tables) make notebooks far larger than their code;
 # the code itself is held to the core's MAX_BYTES once the cells are joined.
@@ -67,9 +67,9 @@ def lint_notebook(data: bytes, path: str, settings: Settings) -> FileResult:
         if cells:
             result.diagnostics = _lint_cells(cells, path, settings)
     except SourceError as error:
-        result.diagnostics = _k000_if_selected(path, error, settings)
+        result.diagnostics = k000_if_selected(path, error, settings)
     except RecursionError:
-        result.diagnostics = _k000_if_selected(path, SourceError("too deeply nested to analyse"), settings)
+        result.diagnostics = k000_if_selected(path, SourceError("too deeply nested to analyse"), settings)
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
         result.internal_error = describe_internal_error(exc)
     shown = {d.cell for d in result.diagnostics} | {r.cell for d in result.diagnostics for r in d.related}
@@ -282,16 +282,12 @@ def _lint_cells(cells: list[CodeCell], path: str, settings: Settings) -> list[Di
         try:
             check_syntax(cell.python)
         except SourceError as error:
-            diagnostics = _k000_if_selected(path, error, settings)
+            diagnostics = k000_if_selected(path, error, settings)
             return [_in_cell(d, cell) for d in diagnostics]
     script = "".join(cell.python for cell in cells)
     locator = _CellLocator(cells)
     diagnostics = [locator.place(d) for d in lint_text(script, path, settings)]
     return sorted(diagnostics, key=lambda d: d.sort_key)
-
-
-def _k000_if_selected(path: str, error: SourceError, settings: Settings) -> list[Diagnostic]:
-    return [k000_diagnostic(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
 
 
 def _in_cell(diagnostic: Diagnostic, cell: CodeCell) -> Diagnostic:
