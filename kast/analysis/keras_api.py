@@ -177,6 +177,8 @@ PROBABILITY_LOSSES = frozenset(
     {"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
      "binary_focal_crossentropy", "categorical_focal_crossentropy", "kl_divergence"}
 )
+# The probability losses whose class takes from_logits=True (KLDivergence does not).
+LOGITS_LOSSES = PROBABILITY_LOSSES - {"kl_divergence"}
 BINARY_LOSSES = frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
 CATEGORICAL_LOSSES = frozenset({"categorical_crossentropy", "categorical_focal_crossentropy"})
 REGRESSION_LOSSES = frozenset(

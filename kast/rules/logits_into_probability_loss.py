@@ -110,13 +110,8 @@ def check(picture: Picture) -> Iterator[Finding]:
             continue
         binary = trained.loss.name in keras_api.BINARY_LOSSES
         wanted = "sigmoid" if binary else "softmax"
-        loss_class = {
-            "binary_crossentropy": "BinaryCrossentropy",
-            "categorical_crossentropy": "CategoricalCrossentropy",
-            "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
-            "binary_focal_crossentropy": "BinaryFocalCrossentropy",
-            "categorical_focal_crossentropy": "CategoricalFocalCrossentropy",
-        }.get(trained.loss.name)
+        loss_class = keras_api.loss_class_name(trained.loss.name) \
+            if trained.loss.name in keras_api.LOGITS_LOSSES else None
         logits_fix = (f", or keep the logits and use keras.losses.{loss_class}(from_logits=True)"
                       f" (then apply {wanted} to predict() output)") if loss_class else ""
         yield Finding(
