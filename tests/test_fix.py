@@ -134,6 +134,7 @@ def test_fix_before_after(before: str, after: str) -> None:
 def test_numpy_import_is_not_added_twice() -> None:
     source = "import numpy as np\n" + CASES["K304 predict_classes on softmax -> np.argmax, numpy imported"][0]
     assert fixed(source).count("import numpy") == 1
+    assert "np.argmax(m.predict(x), axis=-1)" in fixed(source)
 
 
 def test_safe_only_without_unsafe_fixes() -> None:

@@ -194,6 +194,7 @@ class Interpreter:
 
     def run(self, statements: Iterable[cst.CSTNode]) -> None:
         self.exec_block(statements, self.module_scope, Frame())
+        self.picture.module_names = dict(self.module_scope.names)
         self._run_deferred()
 
     def _run_deferred(self) -> None:

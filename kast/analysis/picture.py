@@ -71,6 +71,7 @@ class Picture:
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
     model_bindings: list[ModelBinding] = field(default_factory=list)
+    module_names: dict[str, Value] = field(default_factory=dict)  # what each global name holds at the end
     # A very large file is parsed in pieces of whole top-level statements: (piece, lines before it).
     # Otherwise one piece, the module itself.
     chunks: list[tuple[cst.Module, int]] = field(default_factory=list)

@@ -125,21 +125,3 @@ def top_level_import_line(statements: list[cst.BaseStatement], picture_span: "ob
         elif line > 1:
             break
     return line
-
-
-def binds_numpy_as_np(statements: list[cst.BaseStatement]) -> bool | None:
-    """True: `np` is numpy at module level; False: nothing binds `np`; None: `np` is something else."""
-    for statement in statements:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Import) and not isinstance(small.names, cst.ImportStar):
-                for alias in small.names:
-                    name = alias.evaluated_name
-                    bound = alias.evaluated_alias or name.split(".")[0]
-                    if bound == "np":
-                        return True if name == "numpy" else None
-            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                if any((alias.evaluated_alias or alias.evaluated_name) == "np" for alias in small.names):
-                    return None
-    return False

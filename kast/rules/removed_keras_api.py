@@ -45,7 +45,7 @@ import libcst as cst
 
 from kast.analysis.models import Model
 from kast.analysis.picture import MethodCall, Picture
-from kast.analysis.values import UNKNOWN_VALUE, Known
+from kast.analysis.values import UNKNOWN_VALUE, Known, Ref
 from kast.diagnostics import Severity
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan
@@ -180,9 +180,9 @@ def _replacement(picture: Picture, call: MethodCall, model: Model | None) -> Fix
         return FixPlan("threshold predict() at 0.5", True, ((node, cst.parse_expression(text)),))
     if activation != "softmax":
         return None
-    numpy = edits.binds_numpy_as_np(picture.statements)
-    if numpy is None:
-        return None
-    inserts = () if numpy else ((edits.top_level_import_line(picture.statements, picture.span), "import numpy as np\n"),)
+    np = picture.module_names.get("np")
+    if np is not None and not (isinstance(np, Ref) and np.qualname == "numpy"):
+        return None  # `np` is something else here
+    inserts = () if np is not None else ((edits.top_level_import_line(picture.statements, picture.span), "import numpy as np\n"),)
     return FixPlan("take the argmax of predict()", True,
                    ((node, cst.parse_expression(f"np.argmax({code}, axis=-1)")),), inserts)
