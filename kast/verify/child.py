@@ -27,12 +27,14 @@ import time
 import traceback
 from typing import Any
 
+from kast.analysis import keras_api
+
 PLACEHOLDER_VALUE = 8
-_PASS_THROUGH = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-                 "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Flatten", "Reshape", "Permute",
-                 "RepeatVector", "Identity", "Masking", "Cropping1D", "Cropping2D", "Cropping3D")
-_ACTIVATION_LAYERS = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu", "PReLU": "prelu",
-                      "ThresholdedReLU": "relu", "Softmax": "softmax"}
+# Layers an output's activation passes through unchanged: kast's own list, and at run time also
+# the layers that only move values around.
+_PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | {"Flatten", "Reshape", "Permute", "RepeatVector", "Masking",
+                                                 "Cropping1D", "Cropping2D", "Cropping3D"}
+_ACTIVATION_LAYERS = keras_api.ACTIVATION_LAYERS
 
 
 class Skipped(Exception):
