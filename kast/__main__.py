@@ -1,6 +1,6 @@
 """`python -m kast`: the same as the `kast` command."""
 
-from kast.cli import main
+from kast.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

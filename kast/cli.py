@@ -431,3 +431,32 @@ def _fix_command() -> click.Command:
 
 
 main.add_command(_fix_command())
+
+
+def run() -> None:
+    """The `kast` command (console script and `python -m kast`): `main`, then a fast exit.
+
+    Once the output is written, tearing the interpreter down (freeing every module and
+    the syntax trees, one object at a time) takes as long as linting a small file; like
+    mypy, kast flushes its output and leaves without it.  `main` itself exits normally,
+    so that it stays safe to call in-process (tests, other tools).
+    """
+    code: object = 0
+    try:
+        main()  # standalone mode: ends in SystemExit
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): Python prints it and exits 1
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # the reader went away (a closed pipe): nothing more can be shown
+        code = code or 1
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
