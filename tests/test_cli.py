@@ -164,9 +164,10 @@ def test_rule_table_lists_every_rule() -> None:
 
 def test_static_path_imports_no_ml_framework(scripts: Path) -> None:
     probe = (
-        "import sys, runpy\n"
+        "import sys\n"
+        "from kast.cli import main\n"  # the command's own entry (`run`) leaves with os._exit
         "sys.argv = ['kast', 'lint', '--exit-zero', 'buggy.py']\n"
-        "try:\n    runpy.run_module('kast', run_name='__main__')\n"
+        "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
         "bad = [m for m in ('tensorflow', 'keras', 'tf_keras', 'numpy', 'torch', 'jax') if m in sys.modules]\n"
         "print('IMPORTED', bad)\n"
@@ -210,3 +211,24 @@ def test_statistics_text_and_json(scripts: Path) -> None:
     result = CliRunner().invoke(main, ["lint", "--no-cache", "--statistics", "--output-format", "json", "."])
     assert json.loads(result.stdout) == [{"code": "K101", "name": "logits-into-probability-loss", "count": 2,
                                           "fixable": True}]
+
+
+def test_the_command_flushes_all_output_and_keeps_exit_codes_when_it_leaves_early(scripts: Path) -> None:
+    """`python -m kast` ends with os._exit: nothing written may be lost, no exit status changed."""
+    for index in range(300):
+        (scripts / f"copy_{index}.py").write_text(BUGGY)
+    command = [sys.executable, "-m", "kast", "lint", "--no-cache", "-j1"]
+    found = subprocess.run([*command, "--output-format", "json", "."], capture_output=True, text=True)
+    assert found.returncode == 1
+    report = json.loads(found.stdout)  # all of it (tens of kilobytes through a pipe), or this fails
+    assert report["summary"]["diagnostics"] == 301
+    assert subprocess.run([*command, "clean.py"], capture_output=True).returncode == 0
+    bad = subprocess.run([*command, "--select", "K999x", "clean.py"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "K999X" in bad.stderr
+    # The reader going away early is not a crash and not a success.
+    with subprocess.Popen([*command, "."], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.read(10)
+        process.stdout.close()
+        assert process.wait(timeout=60) == 1
+        assert b"Traceback" not in process.stderr.read()
