@@ -12,7 +12,6 @@ otherwise ignored: the file is simply analysed again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -72,6 +71,8 @@ class Cache:
         self._writable: bool | None = None
 
     def key(self, data: bytes, display: str, settings: Settings) -> str:
+        import hashlib  # loads OpenSSL: only a run with the cache pays for it
+
         digest = hashlib.blake2b(digest_size=20)
         digest.update(f"{__version__}\0{display}\0{settings!r}\0".encode("utf-8", "surrogatepass"))
         digest.update(data)
@@ -104,11 +105,10 @@ class Cache:
                               "cells": cells}, ensure_ascii=False)
         try:
             entry.parent.mkdir(exist_ok=True)
-            # Write then rename, so a parallel kast never reads half an entry.
-            import tempfile
-
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as stream:
+            # Write then rename, so a parallel kast never reads half an entry; the name is
+            # this process's own, so two processes never write the same temporary file.
+            temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+            with open(temporary, "w", encoding="utf-8", errors="surrogatepass") as stream:
                 stream.write(payload)
             os.replace(temporary, entry)
         except OSError as exc:

@@ -13,7 +13,6 @@ import gc
 import io
 import re
 import tokenize
-import traceback
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -334,6 +333,8 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
 
 def describe_internal_error(exc: BaseException) -> str:
     """One line naming an exception inside kast and where it was raised."""
+    import traceback  # an internal error only
+
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
     return f"{type(exc).__name__}: {exc}{where}"
