@@ -262,7 +262,7 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
     except SourceError as error:
         return k000_if_selected(path, error, settings)
     with _collector_paused():
-        picture = build_picture(chunks[0][0], path, chunks)
+        picture = build_picture(chunks[0][0], path, chunks, text)
         diagnostics = judge(picture, selected)
     if diagnostics and not settings.ignore_noqa:
         from kast.suppress import apply

@@ -9,7 +9,8 @@ then damaged as in an editor mid-keystroke.  For every program:
 - `lint_bytes` returns, without raising and without an internal error;
 - every span (finding, related note, fix edit) lies inside the file;
 - linting twice gives the same findings, and `--jobs 1` equals `--jobs 2`;
-- the JSON and SARIF renderings parse.
+- the JSON and SARIF renderings parse;
+- a position found from a node's own code in the text is PositionProvider's.
 
 The number of examples is bounded by the hypothesis profile: `ci` (the default)
 keeps this file under a minute on two cores; `HYPOTHESIS_PROFILE=long` runs
@@ -33,7 +34,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kast.analysis.positions import locate_in_text
 from kast.config import Settings
+from kast.diagnostics import line_starts
 from kast.core import FileResult, lint_bytes
 from kast.output import renderer
 from kast.output.json_format import render as render_json
@@ -107,6 +113,31 @@ def test_any_text_and_bytes(request: pytest.FixtureRequest, capsys: pytest.Captu
         assert notebook.internal_error is None, notebook.internal_error
 
     counted(request, capsys, check, st.text(), st.binary(), examples=budget(150))
+
+
+def test_positions_found_in_the_text(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> None:
+    class Nodes(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.nodes: list[cst.CSTNode] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            self.nodes.append(node)
+            return True
+
+    def check(source: str) -> None:
+        try:
+            module = cst.parse_module(source)
+        except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
+            return  # a damaged script: nothing to locate
+        nodes = Nodes()
+        module.visit(nodes)
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        offsets = line_starts(source)
+        for node in nodes.nodes:
+            got = locate_in_text(module, source, offsets, node)
+            assert got is None or got == expected[node], (module.code_for_node(node), got, expected[node])
+
+    counted(request, capsys, check, st.one_of(hypothesmith.from_grammar(), keras_scripts()), examples=budget(60))
 
 
 # --- Keras training scripts --------------------------------------------------

@@ -8,9 +8,11 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kast.analysis.positions import locate
+from kast.analysis.positions import locate, locate_in_text
+from kast.diagnostics import line_starts
 
-CASES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.py"))
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted((ROOT / "fixtures").glob("*.py"))
 TRICKY = '''\
 import keras\r
 x = (1 +\r
@@ -47,3 +49,78 @@ def test_same_ranges_as_position_provider(source: str) -> None:
     got = locate(module, sample)
     for node in sample:
         assert got[node] == expected[node], type(node).__name__
+
+
+# The same expression at two depths, a call spread over lines with CRLF and LF mixed, tabs,
+# non-ASCII text and the same code inside a string and a comment.
+REPEATS = (
+    'import keras\r\n'
+    'def build(n):\r\n'
+    '\tif n:\r\n'
+    '\t\treturn keras.layers.Dense(n,\r\n'
+    '\t\t\tactivation="softmax")  # keras.layers.Dense(1)\n'
+    '    \r\n'
+    'label = "é ü keras.layers.Dense(1)"\n'
+    'out = keras.layers.Dense(1)(keras.Input((3,)))\n'
+    'out2 = [keras.layers.Dense(\n'
+    '    2,\n'
+    '    name="é")]\n'
+    'def deeper():\n'
+    '    x = g(a,\n'
+    '        b)\n'
+    '    return g(c,\n'
+    '        d)\n'
+    'x = g(a,\n'
+    '    b)\n'
+)
+BUNDLED = sorted((ROOT / "bench").glob("*.py")) + sorted((ROOT / "kast" / "analysis").glob("*.py"))
+
+
+@pytest.mark.parametrize("source", [TRICKY, REPEATS] + [p.read_text() for p in CASES + BUNDLED],
+                         ids=["tricky", "repeats"] + [p.name for p in CASES + BUNDLED])
+def test_positions_found_in_the_text_are_position_providers_or_none(source: str) -> None:
+    module = cst.parse_module(source)
+    collector = _Collect()
+    module.visit(collector)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    offsets = line_starts(source)
+    found = 0
+    for node in collector.nodes:
+        got = locate_in_text(module, source, offsets, node)
+        if got is not None:
+            found += 1
+            assert got == expected[node], (type(node).__name__, module.code_for_node(node))
+        elif isinstance(node, (cst.Call, cst.Arg)):
+            code = module.code_for_node(node)
+            if "\n" not in code and "\r" not in code and source.count(code) == 1:
+                raise AssertionError(f"a one-line call or argument that occurs once was not found: {code}")
+    assert found  # not vacuous: every file has calls whose code is unique
+
+
+def test_statements_and_repeated_code_are_left_to_the_full_pass() -> None:
+    module = cst.parse_module(REPEATS)
+    offsets = line_starts(REPEATS)
+    statement = module.body[2]  # `label = "..."`: its code occurs once, but statements are not looked up
+    assert REPEATS.count(module.code_for_node(statement)) == 1
+    assert locate_in_text(module, REPEATS, offsets, statement) is None
+    dense_one = module.body[3].body[0].value.func  # `keras.layers.Dense(1)`: also in a comment and a string
+    assert locate_in_text(module, REPEATS, offsets, dense_one) is None
+    inner = module.body[1].body.body[0].body.body[0].body[0].value  # the CRLF call two blocks deep, unique
+    got = locate_in_text(module, REPEATS, offsets, inner)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[inner]
+    assert got == expected and (got.start.line, got.start.column, got.end.line) == (4, 9, 5)
+
+
+def test_code_over_lines_is_matched_with_its_blocks_indentation() -> None:
+    module = cst.parse_module(REPEATS)
+    offsets = line_starts(REPEATS)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    deeper = module.body[5].body.body
+    nested_g_ab = deeper[0].body[0].value  # `g(a,\n        b)` in the function
+    top_g_ab = module.body[6].body[0].value  # `g(a,\n    b)` at module level: the same code but for the block
+    nested_g_cd = deeper[1].body[0].value  # `g(c,\n        d)`: only once
+    # Without the block's indentation both calls generate `g(a,\n    b)`: neither place is certain.
+    assert locate_in_text(module, REPEATS, offsets, nested_g_ab) is None
+    assert locate_in_text(module, REPEATS, offsets, top_g_ab) is None
+    assert locate_in_text(module, REPEATS, offsets, nested_g_cd) == expected[nested_g_cd]
+    assert (expected[nested_g_cd].start.line, expected[nested_g_cd].end.line) == (15, 16)

@@ -1419,13 +1419,15 @@ def _yields(node: cst.CSTNode) -> bool:
 _SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 
 
-def build_picture(module: cst.Module, path: str, chunks: list[tuple[cst.Module, int]] | None = None) -> Picture:
+def build_picture(module: cst.Module, path: str, chunks: list[tuple[cst.Module, int]] | None = None,
+                  source: str | None = None) -> Picture:
     """Walk the script once and return its semantic picture.
 
     `chunks` holds a large script parsed in pieces ((piece, lines before it), in
-    order, `module` being the first); they are walked as one script.
+    order, `module` being the first); they are walked as one script.  `source`
+    is the script's text, if at hand (positions are then found faster).
     """
-    picture = Picture(module, path, chunks=list(chunks or []))
+    picture = Picture(module, path, chunks=list(chunks or []), source=source)
     Interpreter(picture).run(picture.statements)
     return picture
 

@@ -13,9 +13,9 @@ import libcst as cst
 
 from kast.analysis.dataflow import FitEvent, Inference, PredictionUse, Split
 from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, Optimizer, OutputLayer
-from kast.analysis.positions import locate
+from kast.analysis.positions import locate, locate_in_text
 from kast.analysis.values import Known, Value
-from kast.diagnostics import Span
+from kast.diagnostics import Span, line_starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,9 @@ class Picture:
     # A very large file is parsed in pieces of whole top-level statements: (piece, lines before it).
     # Otherwise one piece, the module itself.
     chunks: list[tuple[cst.Module, int]] = field(default_factory=list)
+    source: str | None = None  # the script's text, when the caller has it: positions are found faster
     _positions: dict[cst.CSTNode, Span] | None = None
+    _line_offsets: list[int] | None = None
 
     def __post_init__(self) -> None:
         if not self.chunks:
@@ -98,6 +100,15 @@ class Picture:
         """Where each of `nodes` stands; one code-generation pass for all that are new."""
         known: dict[cst.CSTNode, Span] = self._positions if isinstance(self._positions, dict) else {}
         missing = [n for n in nodes if n not in known]
+        if missing and self.source is not None and len({c.default_newline for c, _ in self.chunks}) == 1:
+            # An expression's code is generated alike in every piece when they share a line break.
+            if self._line_offsets is None:
+                self._line_offsets = line_starts(self.source)
+            for node in missing:
+                pos = locate_in_text(self.chunks[0][0], self.source, self._line_offsets, node)
+                if pos is not None:
+                    known[node] = Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+            missing = [n for n in missing if n not in known]
         for chunk, offset in self.chunks:
             if not missing:
                 break

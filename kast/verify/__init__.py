@@ -149,7 +149,7 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
         tree = ast.parse(text, filename=result.path)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
         return
-    picture = build_picture(module, result.path)
+    picture = build_picture(module, result.path, source=text)
     planned = _plan(picture, tree, result.path, limit, len(report.models))
     for plan in planned:
         if plan.job is not None:
