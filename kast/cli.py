@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 import click
 
@@ -275,8 +275,7 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
     return [(result, Checked(target.path, None, target.settings)) for result, target in zip(results, targets)]
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """Where a result's source came from (a file, or the bytes of stdin) and its settings."""
 
     path: "Path | None"

@@ -24,7 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kast.diagnostics import Severity
 from kast.output import FORMATS as OUTPUT_FORMATS
@@ -90,8 +90,7 @@ def _matches(code: str, prefixes: tuple[str, ...], exact_only: bool = False) -> 
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class Anchored:
+class Anchored(NamedTuple):
     """A glob together with the folder it is relative to (the folder of the file that set it)."""
 
     folder: str

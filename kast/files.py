@@ -13,17 +13,15 @@ there.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kast.config import Config, Resolver, Settings
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """One file to lint: where it is, how it is shown, what it is checked with."""
 
     path: Path

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from kast.analysis.models import Model, OutputLayer
 
 
-@dataclass(frozen=True, slots=True)
-class Labels:
+class Labels(NamedTuple):
     """Class labels in a known encoding.
 
     `encoding` is "onehot" (one column per class) or "integer" (one class id per
@@ -34,16 +33,14 @@ class Labels:
     classes: Fact[int] = UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class Transform:
+class Transform(NamedTuple):
     """A fitted preprocessing object applied to the data (`scaler.transform(X)`)."""
 
     estimator: Value  # Estimator, or a Keras preprocessing Layer
     node: cst.CSTNode
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
+class Prediction(NamedTuple):
     """What model.predict() returned, and what the script did with it since.
 
     `post` is "raw" (probabilities or logits as the model outputs them),
@@ -97,8 +94,7 @@ class Estimator(Value):
     fitted_on: list[Value] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class FitEvent:
+class FitEvent(NamedTuple):
     """`obj.fit(X)`, `fit_transform(X)`, `fit_on_texts(X)` or `layer.adapt(X)`."""
 
     estimator: Value
@@ -108,8 +104,7 @@ class FitEvent:
     order: int
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
+class Split(NamedTuple):
     """A train/test split and the values it split."""
 
     node: cst.Call
@@ -117,8 +112,7 @@ class Split:
     order: int
 
 
-@dataclass(frozen=True, slots=True)
-class Inference:
+class Inference(NamedTuple):
     """`model.predict(x)`, `model.evaluate(x, y)` or `model(x)`."""
 
     model: "Model"
@@ -128,8 +122,7 @@ class Inference:
     node: cst.Call
 
 
-@dataclass(frozen=True, slots=True)
-class PredictionUse:
+class PredictionUse(NamedTuple):
     """Something done to a prediction: threshold, round, argmax, a label metric, `==`."""
 
     kind: str  # "threshold" | "round" | "argmax" | "label_metric" | "equality" | "update_state"

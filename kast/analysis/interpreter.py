@@ -20,7 +20,7 @@ unknown parameters if nothing calls them (pyflakes' deferred functions).
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import libcst as cst
@@ -665,7 +665,7 @@ class Interpreter:
                 if isinstance(threshold, (int, float)) and prediction.post == "raw":
                     self.picture.prediction_uses.append(
                         PredictionUse("threshold", prediction, node, threshold=float(threshold)))
-                    return pred_side.derived(node, prediction=replace(prediction, post="thresholded"))
+                    return pred_side.derived(node, prediction=prediction._replace(post="thresholded"))
             elif isinstance(op, (cst.Equal, cst.NotEqual)) and prediction.post == "raw":
                 other = right if pred_side is left else left
                 if not isinstance(other, Const):
@@ -988,12 +988,12 @@ class Interpreter:
         if name in ("reshape", "ravel", "flatten", "squeeze"):
             prediction = data.prediction
             if prediction is not None and (name != "reshape" or _flattening_reshape(args)):
-                prediction = replace(prediction, flattened=True)
+                prediction = prediction._replace(flattened=True)
             return data.derived(node, prediction=prediction)
         if name == "astype":
             prediction = data.prediction
             if prediction is not None and prediction.post == "raw":
-                prediction = replace(prediction, post="cast")
+                prediction = prediction._replace(post="cast")
             return data.derived(node, prediction=prediction)
         if name == "argmax":
             return self._argmax(data, args.get("axis", 0), node)
@@ -1010,14 +1010,14 @@ class Interpreter:
         if data.prediction.post == "raw":
             self.picture.prediction_uses.append(PredictionUse(
                 "argmax", data.prediction, node, axis=axis if isinstance(axis, int) else None))
-        return data.derived(node, prediction=replace(data.prediction, post="argmax"))
+        return data.derived(node, prediction=data.prediction._replace(post="argmax"))
 
     def _round(self, data: Data, node: cst.Call) -> Value:
         if data.prediction is None:
             return data.derived(node)
         if data.prediction.post == "raw":
             self.picture.prediction_uses.append(PredictionUse("round", data.prediction, node))
-        return data.derived(node, prediction=replace(data.prediction, post="rounded"))
+        return data.derived(node, prediction=data.prediction._replace(post="rounded"))
 
     def _compile(self, model: Model, args: Args, node: cst.Call) -> None:
         loss_arg = args.get("loss", 1)
@@ -1195,7 +1195,7 @@ class Interpreter:
                                           "log1p", "log", "sqrt", "clip", "nan_to_num", "float32"):
             if isinstance(first, Data):
                 if first.prediction is not None and name in ("squeeze", "ravel"):
-                    return first.derived(node, prediction=replace(first.prediction, flattened=True))
+                    return first.derived(node, prediction=first.prediction._replace(flattened=True))
                 keep = name in ("array", "asarray", "copy", "expand_dims")
                 return first.derived(node) if keep else first.derived(node, prediction=None)
             return None

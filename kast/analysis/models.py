@@ -7,6 +7,7 @@ read `Model.output_layers()` and the snapshots taken at each `compile` call.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import libcst as cst
 
@@ -40,8 +41,7 @@ class Tensor(Value):
     opaque: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class OutputLayer:
+class OutputLayer(NamedTuple):
     """What a model's output looks like: width and final activation.
 
     `node` is the layer call that sets the width (the `Dense(...)`), used as the
@@ -58,8 +58,7 @@ class OutputLayer:
     trailing: tuple[Layer, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SequentialEntry:
+class SequentialEntry(NamedTuple):
     layer: Value
     node: cst.CSTNode
     conditional: bool  # added inside a branch or a loop
@@ -203,8 +202,7 @@ class Optimizer(Value):
     node: cst.Call
 
 
-@dataclass(frozen=True, slots=True)
-class CompileCall:
+class CompileCall(NamedTuple):
     """One `model.compile(...)` with the model's output as it was at that point."""
 
     node: cst.Call
@@ -245,8 +243,7 @@ class CompileCall:
         return []
 
 
-@dataclass(frozen=True, slots=True)
-class FitCall:
+class FitCall(NamedTuple):
     """One `model.fit(...)`: what it trains on."""
 
     node: cst.Call

@@ -8,6 +8,7 @@ position metadata is a full extra traversal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import libcst as cst
 
@@ -18,8 +19,7 @@ from kast.analysis.values import Known, Value
 from kast.diagnostics import Span, line_starts
 
 
-@dataclass(frozen=True, slots=True)
-class MethodCall:
+class MethodCall(NamedTuple):
     """`receiver.name(...)` where the name matters to a rule (removed APIs, predict ...)."""
 
     receiver: Value
@@ -27,8 +27,7 @@ class MethodCall:
     node: cst.Call
 
 
-@dataclass(frozen=True, slots=True)
-class KerasString:
+class KerasString(NamedTuple):
     """A string the script hands to Keras as a name: a loss, metric, optimizer or activation."""
 
     kind: str  # "loss" | "metric" | "optimizer" | "activation"
@@ -36,8 +35,7 @@ class KerasString:
     node: cst.CSTNode
 
 
-@dataclass(frozen=True, slots=True)
-class ModelBinding:
+class ModelBinding(NamedTuple):
     """`name = <model>`: a statement that binds a model to a plain name.
 
     `depth` counts the user functions being run when it happened (0 at module
@@ -119,8 +117,7 @@ class Picture:
         return {n: known[n] for n in nodes if n in known}
 
 
-@dataclass(frozen=True, slots=True)
-class TrainedOutput:
+class TrainedOutput(NamedTuple):
     """One model output together with the loss a compile call trains it with."""
 
     compile: CompileCall

@@ -14,10 +14,9 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:  # kast.core pulls in LibCST and the analysis; the emitters only read its results
     from kast.diagnostics import Diagnostic, FileResult, Span
@@ -103,8 +102,7 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class SourceLines:
+class SourceLines(NamedTuple):
     """The text of reported lines, found through the lint results by path (and notebook cell)."""
 
     by_path: dict[str, FileResult]

@@ -9,9 +9,8 @@ suppressions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 import libcst as cst
 
@@ -19,8 +18,7 @@ from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 
 
-@dataclass(frozen=True, slots=True)
-class FixPlan:
+class FixPlan(NamedTuple):
     """A repair as LibCST node replacements: each old node's text becomes the new node's code.
 
     `inserts` add whole lines (an import) before a 1-based line.  The engine
@@ -34,8 +32,7 @@ class FixPlan:
     inserts: tuple[tuple[int, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A rule's verdict at one node, before it is placed in the file."""
 
     node: cst.CSTNode
@@ -45,8 +42,7 @@ class Finding:
     fix: FixPlan | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     severity: Severity

@@ -17,7 +17,6 @@ not believed: the static width (or unknown) stays.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -118,15 +117,15 @@ def apply(picture: Picture, model: Model, answer: dict[str, Any]) -> None:
         if call.model is not model:
             continue
         loss = _runtime_loss(answer.get("loss"), call.loss_node or call.node) if answer.get("compiled") else None
-        new = replace(call, outputs=outputs if outputs is not None else call.outputs,
-                      loss=loss if loss is not None else call.loss)
+        new = call._replace(outputs=outputs if outputs is not None else call.outputs,
+                            loss=loss if loss is not None else call.loss)
         picture.compiles[index] = new
         replaced[id(call)] = new
     model.compiles = [replaced.get(id(c), c) for c in model.compiles]
     for fits in (picture.fits, model.fits):
         for index, fit in enumerate(fits):
             if fit.compile is not None and id(fit.compile) in replaced:
-                fits[index] = replace(fit, compile=replaced[id(fit.compile)])
+                fits[index] = fit._replace(compile=replaced[id(fit.compile)])
 
 
 def _within(inner: Span, outer: Span) -> bool:
