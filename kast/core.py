@@ -257,13 +257,18 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
         if not selected:
             check_syntax(text)
             return []
-        with _collector_paused():
-            chunks = parse_in_pieces(text)
     except SourceError as error:
         return k000_if_selected(path, error, settings)
     with _collector_paused():
+        try:
+            chunks = parse_in_pieces(text)
+        except SourceError as error:
+            return k000_if_selected(path, error, settings)
         picture = build_picture(chunks[0][0], path, chunks, text)
         diagnostics = judge(picture, selected)
+        # Drop the tree while the collector still sleeps: freed by reference counting now,
+        # it is not scanned once more by the first collection after.
+        del picture, chunks
     if diagnostics and not settings.ignore_noqa:
         from kast.suppress import apply
 
