@@ -22,6 +22,7 @@ import libcst as cst
 
 from kast.analysis.interpreter import build_picture
 from kast.analysis.picture import Picture
+from kast.analysis.positions import first_lines_of
 from kast.config import Settings
 from kast.diagnostics import Diagnostic, Edit, FileResult, Fix, Related, Severity, Span, line_starts
 from kast.rules import BY_CODE, RULES, Rule
@@ -104,10 +105,17 @@ def _check_nesting(text: str) -> None:
         raise SourceError(f"too deeply nested to analyse ({deepest} levels of brackets)")
 
 
-def _check_depth(text: str, tree: ast.AST | None = None) -> None:
-    """SourceError when the syntax tree of `text` (CPython's `tree`, if at hand) is deeper than MAX_DEPTH."""
-    links = len(text.translate(_LINK_CHARACTERS)) + len(_LINK_KEYWORDS.findall(text))
-    if links <= MAX_DEPTH:
+def _links(text: str) -> int:
+    return len(text.translate(_LINK_CHARACTERS)) + len(_LINK_KEYWORDS.findall(text))
+
+
+def _check_depth(text: str, tree: ast.Module | None = None) -> None:
+    """SourceError when the syntax tree of `text` (CPython's `tree`, if at hand) is deeper than MAX_DEPTH.
+
+    A chain lies inside one top-level statement: only a statement with more links
+    than MAX_DEPTH in its own text is walked.
+    """
+    if _links(text) <= MAX_DEPTH:
         return
     if tree is None:
         try:
@@ -118,15 +126,20 @@ def _check_depth(text: str, tree: ast.AST | None = None) -> None:
             return  # LibCST reports the syntax error, located
         except (RecursionError, MemoryError):  # CPython's own "too deeply nested"
             raise SourceError("too deeply nested to analyse") from None
+    offsets = line_starts(text) + [len(text)]
     deepest, line = 0, 1
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]  # a loop, not recursion: the tree is deep
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, ast.BoolOp):
-            depth += len(node.values) - 2  # flat in CPython's tree, one level per `and` in LibCST's
-        if depth > deepest:
-            deepest, line = depth, getattr(node, "lineno", line)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    for statement, first in zip(tree.body, first_lines_of(tree.body)):
+        end = statement.end_lineno or len(offsets) - 1
+        if _links(text[offsets[first - 1]:offsets[min(end, len(offsets) - 1)]]) <= MAX_DEPTH:
+            continue
+        stack: list[tuple[ast.AST, int]] = [(statement, 2)]  # a loop, not recursion: the tree is deep
+        while stack:
+            node, depth = stack.pop()
+            if isinstance(node, ast.BoolOp):
+                depth += len(node.values) - 2  # flat in CPython's tree, one level per `and` in LibCST's
+            if depth > deepest:
+                deepest, line = depth, getattr(node, "lineno", line)
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     if deepest > MAX_DEPTH:
         raise SourceError(f"too deeply nested to analyse ({deepest} levels of expressions)", line)
 
@@ -172,27 +185,26 @@ def parse(text: str) -> cst.Module:
 PIECE_LINES = 2_000
 
 
-def parse_in_pieces(text: str) -> list[tuple[cst.Module, int]]:
-    """The script as LibCST modules of whole top-level statements: [(piece, lines before it)].
+def parse_in_pieces(text: str) -> tuple[list[tuple[cst.Module, int]], list[int] | None]:
+    """The script as LibCST modules of whole top-level statements: ([(piece, lines before it)], first lines).
 
     One piece for an ordinary file.  The cut points are the first lines of
-    top-level statements, from CPython's parser; a piece LibCST refuses on its
-    own falls back to parsing the whole file (which then reports the error).
+    top-level statements, from CPython's parser, which are returned too (for
+    `kast.analysis.positions`; None when CPython's parser was not asked); a piece
+    LibCST refuses on its own falls back to parsing the whole file (which then
+    reports the error).
     """
     if text.count("\n") <= PIECE_LINES:
-        return [(parse(text), 0)]
+        return [(parse(text), 0)], None
     _check_nesting(text)
-    import ast
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return [(parse(text), 0)]
+        return [(parse(text), 0)], None
     _check_depth(text, tree)
-    starts = [min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
-              for statement in tree.body]
+    starts = first_lines_of(tree.body)
     del tree
     offsets = line_starts(text) + [len(text)]  # Python's line breaks only, as ast counts them
     cuts = [1]
@@ -205,8 +217,8 @@ def parse_in_pieces(text: str) -> list[tuple[cst.Module, int]]:
         for begin, end in zip(cuts, cuts[1:]):
             pieces.append((cst.parse_module(text[offsets[begin - 1]:offsets[end - 1]]), begin - 1))
     except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
-        return [(parse(text), 0)]
-    return pieces
+        return [(parse(text), 0)], None
+    return pieces, starts
 
 
 @contextmanager
@@ -261,10 +273,10 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
         return k000_if_selected(path, error, settings)
     with _collector_paused():
         try:
-            chunks = parse_in_pieces(text)
+            chunks, statement_lines = parse_in_pieces(text)
         except SourceError as error:
             return k000_if_selected(path, error, settings)
-        picture = build_picture(chunks[0][0], path, chunks, text)
+        picture = build_picture(chunks[0][0], path, chunks, text, statement_lines)
         diagnostics = judge(picture, selected)
         # Drop the tree while the collector still sleeps: freed by reference counting now,
         # it is not scanned once more by the first collection after.

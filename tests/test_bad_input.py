@@ -71,6 +71,24 @@ def test_deep_but_legal_nesting_is_analysed() -> None:
     assert k000(b"import keras\nx = " + b"(" * 100 + b"1" + b")" * 100 + b"\n") == []
 
 
+CHAIN = " + ".join(["1"] * 1200)
+
+
+@pytest.mark.parametrize(("source", "line"), [
+    (f"import keras\n@decorate({CHAIN})\ndef f():\n    pass\n", 2),
+    (f"import keras\nclass A:\n    def f(self):\n        return {CHAIN}\n", 4),
+    ("import keras\n" + "x = 1 + 1\n" * 900 + f"y = {CHAIN}\n", 902),
+])
+def test_a_chain_deeper_than_the_limit_is_refused_wherever_it_stands(source: str, line: int) -> None:
+    """Each top-level statement's links are counted on its own; the deep one is found and located."""
+    [(at, message)] = k000(source.encode())
+    assert at == line and "too deeply nested" in message and "levels of expressions" in message
+
+
+def test_many_short_chains_are_not_one_deep_chain() -> None:
+    assert k000(b"import keras\n" + b"x = a.b.c + d.e * f(g)[h] - i\n" * 2000) == []
+
+
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     assert k000(b"import keras\nx = '" + b"[" * 500 + b"'\n") == []
 

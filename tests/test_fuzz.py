@@ -10,7 +10,8 @@ then damaged as in an editor mid-keystroke.  For every program:
 - every span (finding, related note, fix edit) lies inside the file;
 - linting twice gives the same findings, and `--jobs 1` equals `--jobs 2`;
 - the JSON and SARIF renderings parse;
-- a position found from a node's own code in the text is PositionProvider's.
+- a position found from a node's own code in the text, or through its statement, is
+  PositionProvider's.
 
 The number of examples is bounded by the hypothesis profile: `ci` (the default)
 keeps this file under a minute on two cores; `HYPOTHESIS_PROFILE=long` runs
@@ -37,7 +38,7 @@ from hypothesis import strategies as st
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kast.analysis.positions import locate_in_text
+from kast.analysis.positions import Locator, locate_in_text
 from kast.config import Settings
 from kast.diagnostics import line_starts
 from kast.core import FileResult, lint_bytes
@@ -134,8 +135,10 @@ def test_positions_found_in_the_text(request: pytest.FixtureRequest, capsys: pyt
         expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         offsets = line_starts(source)
         for node in nodes.nodes:
-            got = locate_in_text(module, source, offsets, node)
+            got = locate_in_text(module, source, offsets, node).range
             assert got is None or got == expected[node], (module.code_for_node(node), got, expected[node])
+        located = Locator([(module, 0)], source).locate(nodes.nodes)
+        assert located == {node: expected[node] for node in nodes.nodes if node in expected}
 
     counted(request, capsys, check, st.one_of(hypothesmith.from_grammar(), keras_scripts()), examples=budget(60))
 

@@ -8,7 +8,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kast.analysis.positions import locate, locate_in_text
+from kast.analysis.positions import Locator, locate, locate_in_text
 from kast.diagnostics import line_starts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def test_positions_found_in_the_text_are_position_providers_or_none(source: str)
     offsets = line_starts(source)
     found = 0
     for node in collector.nodes:
-        got = locate_in_text(module, source, offsets, node)
+        got = locate_in_text(module, source, offsets, node).range
         if got is not None:
             found += 1
             assert got == expected[node], (type(node).__name__, module.code_for_node(node))
@@ -102,11 +102,11 @@ def test_statements_and_repeated_code_are_left_to_the_full_pass() -> None:
     offsets = line_starts(REPEATS)
     statement = module.body[2]  # `label = "..."`: its code occurs once, but statements are not looked up
     assert REPEATS.count(module.code_for_node(statement)) == 1
-    assert locate_in_text(module, REPEATS, offsets, statement) is None
+    assert locate_in_text(module, REPEATS, offsets, statement).range is None
     dense_one = module.body[3].body[0].value.func  # `keras.layers.Dense(1)`: also in a comment and a string
-    assert locate_in_text(module, REPEATS, offsets, dense_one) is None
+    assert locate_in_text(module, REPEATS, offsets, dense_one).lines == (5, 7, 8)  # comment, string, code
     inner = module.body[1].body.body[0].body.body[0].body[0].value  # the CRLF call two blocks deep, unique
-    got = locate_in_text(module, REPEATS, offsets, inner)
+    got = locate_in_text(module, REPEATS, offsets, inner).range
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[inner]
     assert got == expected and (got.start.line, got.start.column, got.end.line) == (4, 9, 5)
 
@@ -120,7 +120,55 @@ def test_code_over_lines_is_matched_with_its_blocks_indentation() -> None:
     top_g_ab = module.body[6].body[0].value  # `g(a,\n    b)` at module level: the same code but for the block
     nested_g_cd = deeper[1].body[0].value  # `g(c,\n        d)`: only once
     # Without the block's indentation both calls generate `g(a,\n    b)`: neither place is certain.
-    assert locate_in_text(module, REPEATS, offsets, nested_g_ab) is None
-    assert locate_in_text(module, REPEATS, offsets, top_g_ab) is None
-    assert locate_in_text(module, REPEATS, offsets, nested_g_cd) == expected[nested_g_cd]
+    assert locate_in_text(module, REPEATS, offsets, nested_g_ab).lines == (13, 17)
+    assert locate_in_text(module, REPEATS, offsets, top_g_ab).lines == (13, 17)
+    assert locate_in_text(module, REPEATS, offsets, nested_g_cd).range == expected[nested_g_cd]
     assert (expected[nested_g_cd].start.line, expected[nested_g_cd].end.line) == (15, 16)
+
+
+SOURCES = [TRICKY, REPEATS] + [p.read_text() for p in CASES + BUNDLED]
+SOURCE_IDS = ["tricky", "repeats"] + [p.name for p in CASES + BUNDLED]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=SOURCE_IDS)
+def test_the_locator_gives_every_node_position_providers_range(source: str) -> None:
+    """Text, then the statements a repeated code is on, then the full pass: always PositionProvider's ranges."""
+    module = cst.parse_module(source)
+    collector = _Collect()
+    module.visit(collector)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = [n for n in collector.nodes if n in expected]
+    assert Locator([(module, 0)], source).locate(nodes) == {n: expected[n] for n in nodes}
+    assert Locator([(module, 0)], None).locate(nodes[::5]) == {n: expected[n] for n in nodes[::5]}
+
+
+@pytest.mark.parametrize("source", SOURCES[2:], ids=SOURCE_IDS[2:])
+def test_the_locator_over_pieces(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kast.core
+
+    monkeypatch.setattr(kast.core, "PIECE_LINES", 30)
+    pieces, lines = kast.core.parse_in_pieces(source)
+    expected = {}
+    nodes = []
+    for piece, offset in pieces:
+        collector = _Collect()
+        piece.visit(collector)
+        ranges = MetadataWrapper(piece, unsafe_skip_copy=True).resolve(PositionProvider)
+        for node in collector.nodes[1:]:  # not the piece's Module
+            r = ranges[node]
+            expected[node] = (r.start.line + offset, r.start.column, r.end.line + offset, r.end.column)
+            nodes.append(node)
+    for statement_lines in (lines, None):
+        got = Locator(pieces, source, statement_lines).locate(nodes)
+        assert {n: (r.start.line, r.start.column, r.end.line, r.end.column) for n, r in got.items()} == expected
+
+
+def test_a_repeated_code_is_found_through_its_statement() -> None:
+    module = cst.parse_module(REPEATS)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    dense_one = module.body[3].body[0].value.func  # on lines 5 (a comment), 7 (a string) and 8
+    nested_g_ab = module.body[5].body.body[0].body[0].value
+    locator = Locator([(module, 0)], REPEATS)
+    assert locator.locate([dense_one, nested_g_ab]) == {dense_one: expected[dense_one],
+                                                        nested_g_ab: expected[nested_g_ab]}
+    assert [s.line for s in locator._statements or []] == [1, 2, 6, 8, 9, 12, 17]

@@ -1420,14 +1420,16 @@ _SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 
 
 def build_picture(module: cst.Module, path: str, chunks: list[tuple[cst.Module, int]] | None = None,
-                  source: str | None = None) -> Picture:
+                  source: str | None = None, statement_lines: list[int] | None = None) -> Picture:
     """Walk the script once and return its semantic picture.
 
     `chunks` holds a large script parsed in pieces ((piece, lines before it), in
     order, `module` being the first); they are walked as one script.  `source`
-    is the script's text, if at hand (positions are then found faster).
+    is the script's text, if at hand, and `statement_lines` the first lines of
+    its top-level statements by CPython's parser, if known: positions are then
+    found faster.
     """
-    picture = Picture(module, path, chunks=list(chunks or []), source=source)
+    picture = Picture(module, path, chunks=list(chunks or []), source=source, statement_lines=statement_lines)
     Interpreter(picture).run(picture.statements)
     return picture
 

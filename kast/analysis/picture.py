@@ -14,9 +14,9 @@ import libcst as cst
 
 from kast.analysis.dataflow import FitEvent, Inference, PredictionUse, Split
 from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, Optimizer, OutputLayer
-from kast.analysis.positions import locate, locate_in_text
+from kast.analysis.positions import Locator
 from kast.analysis.values import Known, Value
-from kast.diagnostics import Span, line_starts
+from kast.diagnostics import Span
 
 
 class MethodCall(NamedTuple):
@@ -74,8 +74,9 @@ class Picture:
     # Otherwise one piece, the module itself.
     chunks: list[tuple[cst.Module, int]] = field(default_factory=list)
     source: str | None = None  # the script's text, when the caller has it: positions are found faster
+    statement_lines: list[int] | None = None  # first line of each of CPython's top-level statements, if known
     _positions: dict[cst.CSTNode, Span] | None = None
-    _line_offsets: list[int] | None = None
+    _locator: Locator | None = None
 
     def __post_init__(self) -> None:
         if not self.chunks:
@@ -95,24 +96,14 @@ class Picture:
         return self.spans([node])[node]
 
     def spans(self, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
-        """Where each of `nodes` stands; one code-generation pass for all that are new."""
+        """Where each of `nodes` stands (`kast.analysis.positions.Locator`); each is located once."""
         known: dict[cst.CSTNode, Span] = self._positions if isinstance(self._positions, dict) else {}
         missing = [n for n in nodes if n not in known]
-        if missing and self.source is not None and len({c.default_newline for c, _ in self.chunks}) == 1:
-            # An expression's code is generated alike in every piece when they share a line break.
-            if self._line_offsets is None:
-                self._line_offsets = line_starts(self.source)
-            for node in missing:
-                pos = locate_in_text(self.chunks[0][0], self.source, self._line_offsets, node)
-                if pos is not None:
-                    known[node] = Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
-            missing = [n for n in missing if n not in known]
-        for chunk, offset in self.chunks:
-            if not missing:
-                break
-            for node, pos in locate(chunk, missing).items():
-                known[node] = Span(pos.start.line + offset, pos.start.column, pos.end.line + offset, pos.end.column)
-            missing = [n for n in missing if n not in known]
+        if missing:
+            if self._locator is None:
+                self._locator = Locator(self.chunks, self.source, self.statement_lines)
+            for node, pos in self._locator.locate(missing).items():
+                known[node] = Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
         self._positions = known
         return {n: known[n] for n in nodes if n in known}
 
