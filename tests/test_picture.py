@@ -7,6 +7,8 @@ import textwrap
 
 import libcst as cst
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kast.analysis.interpreter import build_picture
 from kast.analysis.picture import Picture, trained_outputs
@@ -307,3 +309,22 @@ model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer=tf.optimizers.Adam(lr=0.01), loss=tf.losses.BinaryCrossentropy(from_logits=True))
 """
     assert sorted(codes(source)) == ["K106", "K501"]
+
+
+@settings(max_examples=300)
+@given(st.text(), st.sampled_from(["", "r", "u", "R", "U", "b", "f", "rb"]), st.sampled_from(['"', "'", '"""', "'''"]))
+def test_a_plain_string_literal_is_read_as_python_reads_it(text: str, prefix: str, quote: str) -> None:
+    from kast.analysis.interpreter import _plain_string
+
+    try:
+        node = cst.parse_expression(prefix + quote + text + quote)
+    except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
+        return
+    if type(node) is not cst.SimpleString:
+        return
+    try:
+        expected = node.evaluated_value
+    except Exception:  # noqa: BLE001 - not a valid literal: nothing to compare
+        return
+    got = _plain_string(node)
+    assert got is None or got == expected

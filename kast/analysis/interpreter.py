@@ -557,10 +557,12 @@ class Interpreter:
             return UNKNOWN_VALUE
 
     def _eval_string(self, node: cst.SimpleString | cst.ConcatenatedString, scope: Scope) -> Value:
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - a malformed literal is simply unknown
-            return UNKNOWN_VALUE
+        value = _plain_string(node) if type(node) is cst.SimpleString else None
+        if value is None:
+            try:
+                value = node.evaluated_value  # CPython's literal_eval: compiles the literal
+            except Exception:  # noqa: BLE001 - a malformed literal is simply unknown
+                return UNKNOWN_VALUE
         return Const(value, node) if isinstance(value, str) else UNKNOWN_VALUE
 
     def _eval_attribute(self, node: cst.Attribute, scope: Scope) -> Value:
@@ -1394,6 +1396,20 @@ def _dotted(node: cst.BaseExpression) -> str | None:
         base = _dotted(node.value)
         return f"{base}.{node.attr.value}" if base else None
     return None
+
+
+def _plain_string(node: cst.SimpleString) -> str | None:
+    """The value of a string literal with no escape, no f or b prefix and no carriage return; else None.
+
+    Such a literal means its characters between the quotes, which spares
+    `evaluated_value` (CPython's literal_eval: a compile per string).
+    """
+    literal = node.value
+    prefix = node.prefix
+    if "\\" in literal or "\r" in literal or prefix.lower() not in ("", "r", "u"):
+        return None
+    quote = len(node.quote)
+    return literal[len(prefix) + quote:-quote]
 
 
 def _yields(node: cst.CSTNode) -> bool:
