@@ -140,7 +140,8 @@ def test_positions_found_in_the_text(request: pytest.FixtureRequest, capsys: pyt
         located = Locator([(module, 0)], source).locate(nodes.nodes)
         assert located == {node: expected[node] for node in nodes.nodes if node in expected}
 
-    counted(request, capsys, check, st.one_of(hypothesmith.from_grammar(), keras_scripts()), examples=budget(60))
+    counted(request, capsys, check, st.one_of(hypothesmith.from_grammar(), keras_scripts()),
+            examples=budget(60, long=1000))  # PositionProvider on every node of every program: slow
 
 
 # --- Keras training scripts --------------------------------------------------
