@@ -39,7 +39,8 @@ def findings(data: bytes) -> list[tuple[object, ...]]:
 
 @pytest.fixture(autouse=True)
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pieces of 300 lines, so that a test file of a thousand lines is cut several times."""
+    """Pieces of 300 lines from 300 lines on, so that a test file of a thousand lines is cut several times."""
+    monkeypatch.setattr(kast.core, "PIECES_ABOVE_LINES", 300)
     monkeypatch.setattr(kast.core, "PIECE_LINES", 300)
 
 
@@ -49,7 +50,7 @@ def test_pieces_give_the_findings_of_the_whole(monkeypatch: pytest.MonkeyPatch, 
     text = data.decode()
     assert len(kast.core.parse_in_pieces(text)[0]) > 1
     in_pieces = findings(data)
-    monkeypatch.setattr(kast.core, "PIECE_LINES", 10 ** 9)
+    monkeypatch.setattr(kast.core, "PIECES_ABOVE_LINES", 10 ** 9)
     assert len(kast.core.parse_in_pieces(text)[0]) == 1
     assert findings(data) == in_pieces
     assert {code for code, *_ in in_pieces} >= {"K102", "K103", "K501"}

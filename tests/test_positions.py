@@ -146,6 +146,7 @@ def test_the_locator_gives_every_node_position_providers_range(source: str) -> N
 def test_the_locator_over_pieces(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import kast.core
 
+    monkeypatch.setattr(kast.core, "PIECES_ABOVE_LINES", 30)
     monkeypatch.setattr(kast.core, "PIECE_LINES", 30)
     pieces, lines = kast.core.parse_in_pieces(source)
     expected = {}
