@@ -284,6 +284,7 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
         diagnostics = judge(picture, selected)
         # Drop the tree while the collector still sleeps: freed by reference counting now,
         # it is not scanned once more by the first collection after.
+        picture.release()
         del picture, chunks
     if diagnostics and not settings.ignore_noqa:
         from kast.suppress import apply

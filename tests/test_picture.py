@@ -328,3 +328,25 @@ def test_a_plain_string_literal_is_read_as_python_reads_it(text: str, prefix: st
         return
     got = _plain_string(node)
     assert got is None or got == expected
+
+
+def test_linting_leaves_no_cycles_holding_the_syntax_tree() -> None:
+    """Scopes, models and estimators are released: the tree is freed without the cyclic collector."""
+    import gc
+    from pathlib import Path
+
+    from kast.config import Settings
+    from kast.core import lint_bytes
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path in sorted(fixtures.glob("*.py")):
+            lint_bytes(path.read_bytes(), path.name, Settings())
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, cst.CSTNode)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []

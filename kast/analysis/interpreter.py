@@ -181,6 +181,7 @@ class Interpreter:
     def __init__(self, picture: Picture) -> None:
         self.picture = picture
         self.module_scope = Scope(None)
+        self.function_scopes: list[Scope] = []  # emptied after the run: see `run`
         self.conditional = 0  # > 0 inside a branch or loop body
         self.call_stack: list[cst.FunctionDef] = []
         self.budget = _INLINE_BUDGET
@@ -196,6 +197,12 @@ class Interpreter:
         self.exec_block(statements, self.module_scope, Frame())
         self.picture.module_names = dict(self.module_scope.names)
         self._run_deferred()
+        # A function's value holds the scope it was defined in, which holds the function:
+        # empty the scopes (the picture keeps its copy of the module's names), so that
+        # no cycle keeps the syntax tree alive for the cyclic collector to scan.
+        for scope in (self.module_scope, *self.function_scopes):
+            scope.names.clear()
+        self.function_scopes.clear()
 
     def _run_deferred(self) -> None:
         """Analyse functions and classes nothing called, with unknown parameters."""
@@ -803,6 +810,7 @@ class Interpreter:
         self.inlined.add(id(node))
         parent = fn.scope if isinstance(fn.scope, Scope) else self.module_scope
         local = Scope(parent)
+        self.function_scopes.append(local)
         self._bind_parameters(fn, args, local, parent)
         frame = Frame()
         self.call_stack.append(node)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import libcst as cst
 
-from kast.analysis.dataflow import FitEvent, Inference, PredictionUse, Split
+from kast.analysis.dataflow import Estimator, FitEvent, Inference, PredictionUse, Split
 from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, Optimizer, OutputLayer
 from kast.analysis.positions import Locator
 from kast.analysis.values import Known, Value
@@ -86,6 +86,21 @@ class Picture:
     def statements(self) -> list[cst.BaseStatement]:
         """The script's top-level statements, in order, across its pieces."""
         return [statement for chunk, _ in self.chunks for statement in chunk.body]
+
+    def release(self) -> None:
+        """Break the cycles among the picture's values once the rules have run.
+
+        A model lists its compile and fit calls, which name the model; an estimator
+        lists the data it was fit on, whose transforms name the estimator.  Left as
+        they are, these cycles keep the syntax tree alive until the cyclic collector
+        scans all of it (0.2 s on a 20,000-line file); broken, it is freed at once.
+        """
+        for model in self.models:
+            model.compiles = []
+            model.fits = []
+        for event in self.fit_events:
+            if isinstance(event.estimator, Estimator):
+                event.estimator.fitted_on = []
 
     def tick(self) -> int:
         self.clock += 1
