@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+import libcst as cst
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,19 @@ settings.register_profile("ci", max_examples=100, **_COMMON)
 settings.register_profile("long", max_examples=5000, **_COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
+
+
+def all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    """Every node of `module`, the module first, in the order LibCST visits them."""
+    nodes: list[cst.CSTNode] = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            nodes.append(node)
+            return True
+
+    module.visit(Collect())
+    return nodes
 
 
 def budget(ci: int, long: int = 5000) -> int:

@@ -44,7 +44,7 @@ from kast.diagnostics import line_starts
 from kast.core import FileResult, lint_bytes
 from kast.output import renderer
 from kast.output.json_format import render as render_json
-from tests.strategies import assert_spans_inside, budget, keras_scripts, notebooks
+from tests.strategies import all_nodes, assert_spans_inside, budget, keras_scripts, notebooks
 
 ALL = Settings(select=("ALL",))
 
@@ -117,28 +117,19 @@ def test_any_text_and_bytes(request: pytest.FixtureRequest, capsys: pytest.Captu
 
 
 def test_positions_found_in_the_text(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> None:
-    class Nodes(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.nodes: list[cst.CSTNode] = []
-
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            self.nodes.append(node)
-            return True
-
     def check(source: str) -> None:
         try:
             module = cst.parse_module(source)
         except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
             return  # a damaged script: nothing to locate
-        nodes = Nodes()
-        module.visit(nodes)
+        nodes = all_nodes(module)
         expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         offsets = line_starts(source)
-        for node in nodes.nodes:
+        for node in nodes:
             got = locate_in_text(module, source, offsets, node).range
             assert got is None or got == expected[node], (module.code_for_node(node), got, expected[node])
-        located = Locator([(module, 0)], source).locate(nodes.nodes)
-        assert located == {node: expected[node] for node in nodes.nodes if node in expected}
+        located = Locator([(module, 0)], source).locate(nodes)
+        assert located == {node: expected[node] for node in nodes if node in expected}
 
     counted(request, capsys, check, st.one_of(hypothesmith.from_grammar(), keras_scripts()),
             examples=budget(60, long=1000))  # PositionProvider on every node of every program: slow

@@ -10,6 +10,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kast.analysis.positions import Locator, locate, locate_in_text
 from kast.diagnostics import line_starts
+from tests.strategies import all_nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "fixtures").glob("*.py"))
@@ -30,22 +31,12 @@ class C:
 '''
 
 
-class _Collect(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.nodes: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.nodes.append(node)
-        return True
-
-
 @pytest.mark.parametrize("source", [TRICKY] + [p.read_text() for p in CASES], ids=["tricky"] + [p.name for p in CASES])
 def test_same_ranges_as_position_provider(source: str) -> None:
     module = cst.parse_module(source)
-    collector = _Collect()
-    module.visit(collector)
+    every_node = all_nodes(module)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    sample = collector.nodes[::7] + [n for n in collector.nodes if isinstance(n, (cst.Call, cst.SimpleStatementLine, cst.If, cst.FunctionDef))]
+    sample = every_node[::7] + [n for n in every_node if isinstance(n, (cst.Call, cst.SimpleStatementLine, cst.If, cst.FunctionDef))]
     got = locate(module, sample)
     for node in sample:
         assert got[node] == expected[node], type(node).__name__
@@ -80,12 +71,11 @@ BUNDLED = sorted((ROOT / "bench").glob("*.py")) + sorted((ROOT / "kast" / "analy
                          ids=["tricky", "repeats"] + [p.name for p in CASES + BUNDLED])
 def test_positions_found_in_the_text_are_position_providers_or_none(source: str) -> None:
     module = cst.parse_module(source)
-    collector = _Collect()
-    module.visit(collector)
+    every_node = all_nodes(module)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     offsets = line_starts(source)
     found = 0
-    for node in collector.nodes:
+    for node in every_node:
         got = locate_in_text(module, source, offsets, node).range
         if got is not None:
             found += 1
@@ -134,10 +124,9 @@ SOURCE_IDS = ["tricky", "repeats"] + [p.name for p in CASES + BUNDLED]
 def test_the_locator_gives_every_node_position_providers_range(source: str) -> None:
     """Text, then the statements a repeated code is on, then the full pass: always PositionProvider's ranges."""
     module = cst.parse_module(source)
-    collector = _Collect()
-    module.visit(collector)
+    every_node = all_nodes(module)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    nodes = [n for n in collector.nodes if n in expected]
+    nodes = [n for n in every_node if n in expected]
     assert Locator([(module, 0)], source).locate(nodes) == {n: expected[n] for n in nodes}
     assert Locator([(module, 0)], None).locate(nodes[::5]) == {n: expected[n] for n in nodes[::5]}
 
@@ -152,10 +141,9 @@ def test_the_locator_over_pieces(source: str, monkeypatch: pytest.MonkeyPatch) -
     expected = {}
     nodes = []
     for piece, offset in pieces:
-        collector = _Collect()
-        piece.visit(collector)
+        every_node = all_nodes(piece)
         ranges = MetadataWrapper(piece, unsafe_skip_copy=True).resolve(PositionProvider)
-        for node in collector.nodes[1:]:  # not the piece's Module
+        for node in every_node[1:]:  # not the piece's Module
             r = ranges[node]
             expected[node] = (r.start.line + offset, r.start.column, r.end.line + offset, r.end.column)
             nodes.append(node)
