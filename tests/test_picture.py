@@ -350,3 +350,18 @@ def test_linting_leaves_no_cycles_holding_the_syntax_tree() -> None:
         gc.set_debug(0)
         gc.garbage.clear()
     assert left == []
+
+
+@pytest.mark.parametrize(("word", "fires"), [("return", True), ("yield", False)])
+def test_a_builder_that_yields_is_a_generator_not_a_model(word: str, fires: bool) -> None:
+    source = f"""\
+        import keras
+        from keras import layers
+
+        def build():
+            {word} keras.Sequential([layers.Input((4,)), layers.Dense(1)])
+
+        model = build()
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        """
+    assert ("K101" in codes(source)) is fires

@@ -190,6 +190,8 @@ class Interpreter:
         self.classes: list[UserClass] = []
         self.instantiated: set[int] = set()
         self.generators: dict[int, bool] = {}  # id(FunctionDef) -> its body yields
+        # No function of a script without the word `yield` is a generator: no body to walk.
+        self.may_yield = picture.source is None or "yield" in picture.source
 
     # ------------------------------------------------------------ entry point
 
@@ -828,7 +830,7 @@ class Interpreter:
         """True when the function's own body yields; asked once per function, however often it is called."""
         known = self.generators.get(id(node))
         if known is None:
-            known = self.generators[id(node)] = _yields(node.body)
+            known = self.generators[id(node)] = self.may_yield and _yields(node.body)
         return known
 
     def _bind_parameters(self, fn: UserFunction, args: Args, local: Scope, parent: Scope) -> None:
