@@ -566,7 +566,7 @@ class Interpreter:
             return UNKNOWN_VALUE
 
     def _eval_string(self, node: cst.SimpleString | cst.ConcatenatedString, scope: Scope) -> Value:
-        value = _plain_string(node) if type(node) is cst.SimpleString else None
+        value: str | bytes | None = _plain_string(node) if type(node) is cst.SimpleString else None
         if value is None:
             try:
                 value = node.evaluated_value  # CPython's literal_eval: compiles the literal

@@ -21,10 +21,11 @@ import ast
 import re
 from bisect import bisect_right
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Iterator, NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence, cast
 
 import libcst as cst
 from libcst._position import CodePosition, CodeRange
+from libcst.metadata.base_provider import BaseMetadataProvider
 from libcst.metadata.position_provider import PositionProvider, PositionProvidingCodegenState
 
 _NOTHING: AbstractContextManager[None] = nullcontext()
@@ -81,7 +82,7 @@ class _TargetedState(PositionProvidingCodegenState):
             yield
         finally:
             end = CodePosition(self.line, self.column)
-            computed = self.provider._computed
+            computed = _ranges(self.provider)
             if start_node is not None and start_node in computed:
                 start = computed[start_node].start
             if end_node is not None and end_node in computed:
@@ -89,12 +90,18 @@ class _TargetedState(PositionProvidingCodegenState):
             computed[node] = CodeRange(start, end)
 
 
+def _ranges(provider: BaseMetadataProvider[CodeRange]) -> dict[cst.CSTNode, CodeRange]:
+    """The ranges the codegen state recorded (typed by LibCST as lazily computed values)."""
+    return cast("dict[cst.CSTNode, CodeRange]", provider._computed)
+
+
 def locate(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
     """Ranges of `nodes` (lines 1-based, columns 0-based, end exclusive)."""
     provider = PositionProvider()
     state = _TargetedState(module, provider, {id(n) for n in nodes})
     module._codegen(state)
-    return {node: provider._computed[node] for node in nodes if node in provider._computed}
+    computed = _ranges(provider)
+    return {node: computed[node] for node in nodes if node in computed}
 
 
 # Nodes whose code is the same wherever they stand, but for the indentation of the block
@@ -112,7 +119,7 @@ def _code_and_range(module: cst.Module, node: cst.CSTNode, indent: str) -> tuple
     state = _TargetedState(module, provider, {id(node)})
     state.indent_tokens.append(indent)
     node._codegen(state)
-    return "".join(state.tokens), provider._computed.get(node)
+    return "".join(state.tokens), _ranges(provider).get(node)
 
 
 class TextMatch(NamedTuple):
@@ -225,7 +232,8 @@ def _locate_in_statement(statement: _Statement, text: str, line_offsets: Sequenc
     statement.node._codegen(state)
     if not text.startswith("".join(state.tokens), line_offsets[statement.line - 1]):
         return {}  # not where CPython said: believe nothing
-    return {node: provider._computed[node] for node in nodes if node in provider._computed}
+    computed = _ranges(provider)
+    return {node: computed[node] for node in nodes if node in computed}
 
 
 class Locator:
@@ -278,8 +286,8 @@ class Locator:
         if not candidates:
             return found
         if self._statements is None:
-            lines = self.statement_lines if self.statement_lines is not None else first_lines(text)
-            self._statements = _statements(self.pieces, lines) if lines is not None else []
+            firsts = self.statement_lines if self.statement_lines is not None else first_lines(text)
+            self._statements = _statements(self.pieces, firsts) if firsts is not None else []
         starts = [statement.line for statement in self._statements]
         by_statement: dict[int, list[cst.CSTNode]] = {}
         for node, lines in candidates.items():
