@@ -345,15 +345,16 @@ class Bench:
                 return elapsed / runs
 
     def phase_times(self) -> dict[str, float]:
-        """Read, decode, parse, picture, rules, output over the .py files, timed piece by piece."""
+        """Read, decode, parse, picture, rules, output over the .py files, timed piece by piece.
+
+        Parse, picture and rules are timed by `kast.core.lint_text` itself, on the
+        path every lint takes.
+        """
         from kast import core
-        from kast.analysis.interpreter import build_picture
         from kast.config import Settings
         from kast.output.json_format import render
 
         settings = Settings()
-        selected = [r for r in core.RULES if r.code != "K000" and settings.is_selected(r.code, r.severity)]
-        mention = getattr(core, "_ML_MENTION", re.compile(rb"keras|tensorflow|tf_keras|sklearn"))
         times = dict.fromkeys(("read", "decode", "parse", "picture", "rules", "output"), 0.0)
         results = []
         clock = time.perf_counter
@@ -367,33 +368,12 @@ class Bench:
             try:
                 text = core.decode_source(data)
             except core.SourceError:
+                continue
+            finally:
                 times["decode"] += clock() - t1
-                continue
-            t2 = clock()
-            times["decode"] += t2 - t1
-            try:
-                if not mention.search(data):
-                    core.check_syntax(text)
-                    times["parse"] += clock() - t2
-                    continue
-                module = core.parse(text)
-            except core.SourceError:
-                times["parse"] += clock() - t2
-                continue
-            t3 = clock()
-            times["parse"] += t3 - t2
-            picture = build_picture(module, str(s.path))
-            t4 = clock()
-            times["picture"] += t4 - t3
-            diagnostics = core.judge(picture, selected)
-            if diagnostics and not settings.ignore_noqa:
-                from kast.suppress import apply
-
-                diagnostics = apply(text, diagnostics)
-            result.diagnostics = diagnostics
-            if diagnostics:
+            result.diagnostics = core.lint_text(text, str(s.path), settings, data, phases=times)
+            if result.diagnostics:
                 result.source = text
-            times["rules"] += clock() - t4
         t5 = clock()
         render(results, sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key))
         times["output"] += clock() - t5

@@ -12,6 +12,7 @@ import ast
 import gc
 import io
 import re
+import time
 import tokenize
 import warnings
 from contextlib import contextmanager
@@ -262,25 +263,33 @@ def k000_if_selected(path: str, error: SourceError, settings: Settings) -> list[
     return [k000_diagnostic(path, error)] if settings.is_selected("K000", Severity.ERROR) else []
 
 
-def lint_text(text: str, path: str, settings: Settings, data: bytes | None = None) -> list[Diagnostic]:
-    """Diagnostics for one script's text; raises only on an internal error."""
+def lint_text(text: str, path: str, settings: Settings, data: bytes | None = None,
+              phases: dict[str, float] | None = None) -> list[Diagnostic]:
+    """Diagnostics for one script's text; raises only on an internal error.
+
+    `phases`, when given, adds the seconds spent parsing, building the picture
+    and judging (rules, positions, noqa) under those names (the benchmark's rows).
+    """
     selected = [r for r in RULES if r.code != "K000" and settings.is_selected(r.code, r.severity)]
     raw = data if data is not None else text.encode("utf-8", "surrogatepass")
+    clock = _PhaseClock(phases)
     try:
-        if not _ML_MENTION.search(raw):
+        if not _ML_MENTION.search(raw) or not selected:
             check_syntax(text)
-            return []
-        if not selected:
-            check_syntax(text)
+            clock.lap("parse")
             return []
     except SourceError as error:
+        clock.lap("parse")
         return k000_if_selected(path, error, settings)
     with _collector_paused():
         try:
             chunks, statement_lines = parse_in_pieces(text)
         except SourceError as error:
+            clock.lap("parse")
             return k000_if_selected(path, error, settings)
+        clock.lap("parse")
         picture = build_picture(chunks[0][0], path, chunks, text, statement_lines)
+        clock.lap("picture")
         diagnostics = judge(picture, selected)
         # Drop the tree while the collector still sleeps: freed by reference counting now,
         # it is not scanned once more by the first collection after.
@@ -290,7 +299,24 @@ def lint_text(text: str, path: str, settings: Settings, data: bytes | None = Non
         from kast.suppress import apply
 
         diagnostics = apply(text, diagnostics)
+    clock.lap("rules")
     return diagnostics
+
+
+class _PhaseClock:
+    """Adds the time since the last lap to a named phase, when there is somewhere to add it."""
+
+    __slots__ = ("phases", "since")
+
+    def __init__(self, phases: dict[str, float] | None) -> None:
+        self.phases = phases
+        self.since = time.perf_counter() if phases is not None else 0.0
+
+    def lap(self, phase: str) -> None:
+        if self.phases is not None:
+            now = time.perf_counter()
+            self.phases[phase] = self.phases.get(phase, 0.0) + now - self.since
+            self.since = now
 
 
 def judge(picture: Picture, rules: list[Rule]) -> list[Diagnostic]:
