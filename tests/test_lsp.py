@@ -116,6 +116,11 @@ class Buffer:
             context=types.CodeActionContext(diagnostics=diagnostics, only=only)))
         return [action for action in result or [] if isinstance(action, types.CodeAction)]
 
+    async def disable_action(self, diagnostics: list[types.Diagnostic], code: str) -> types.CodeAction:
+        """The one "Disable CODE for this line" quick fix offered for `diagnostics`."""
+        [action] = [a for a in await self.code_actions(diagnostics) if a.title == f"Disable {code} for this line"]
+        return action
+
     def edited(self, action: types.CodeAction, encoding: str = "utf-16") -> str:
         """The buffer's text with the action's workspace edit applied, as the client would."""
         edit = action.edit
@@ -207,7 +212,7 @@ async def test_fix_action_then_change_clears_the_finding(client: LanguageClient,
 async def test_disable_for_this_line(client: LanguageClient, workspace: Path) -> None:
     buffer = Buffer(client, workspace / "disable.py", BUGGY)
     k102 = of_code(await buffer.diagnostics_after(buffer.open), "K102")
-    [disable] = [a for a in await buffer.code_actions(k102) if a.title == "Disable K102 for this line"]
+    disable = await buffer.disable_action(k102, "K102")
     assert disable.kind == types.CodeActionKind.QuickFix
     silenced = buffer.edited(disable)
     assert silenced.splitlines()[OUTPUT_LINE].endswith(f"{OUTPUT}])  # noqa: K102")
@@ -220,7 +225,7 @@ async def test_disable_extends_an_existing_noqa(client: LanguageClient, workspac
     text = BUGGY.replace(f"{OUTPUT}])", f'{OUTPUT}])  # noqa: K101  "# noqa" in the comment')
     buffer = Buffer(client, workspace / "extend.py", text)
     k102 = of_code(await buffer.diagnostics_after(buffer.open), "K102")
-    [disable] = [a for a in await buffer.code_actions(k102) if a.title == "Disable K102 for this line"]
+    disable = await buffer.disable_action(k102, "K102")
     assert buffer.edited(disable).splitlines()[OUTPUT_LINE].endswith(
         f'{OUTPUT}])  # noqa: K101, K102  "# noqa" in the comment')
     buffer.close()
@@ -232,7 +237,7 @@ async def test_disable_ignores_a_hash_inside_a_string(client: LanguageClient, wo
     text = BUGGY.replace(f"{OUTPUT}])", f'{OUTPUT}]); note = "# noqa: K101"')
     buffer = Buffer(client, workspace / "string.py", text)
     k102 = of_code(await buffer.diagnostics_after(buffer.open), "K102")
-    [disable] = [a for a in await buffer.code_actions(k102) if a.title == "Disable K102 for this line"]
+    disable = await buffer.disable_action(k102, "K102")
     assert buffer.edited(disable).splitlines()[OUTPUT_LINE].endswith('note = "# noqa: K101"  # noqa: K102')
     buffer.close()
 
@@ -265,7 +270,7 @@ async def test_negotiated_utf8_gives_byte_columns(utf8_client: LanguageClient, w
     prefix = line[:line.index(OUTPUT)]
     assert k102.range.start == types.Position(OUTPUT_LINE, units(prefix, "utf-8"))
     assert k102.range.end == types.Position(OUTPUT_LINE, units(prefix + OUTPUT, "utf-8"))
-    [disable] = [a for a in await buffer.code_actions([k102]) if a.title == "Disable K102 for this line"]
+    disable = await buffer.disable_action([k102], "K102")
     assert buffer.edited(disable, "utf-8").splitlines()[OUTPUT_LINE] == f"{line}  # noqa: K102"
     fixes = [a for a in await buffer.code_actions([k102]) if a.title.startswith("kast (K102)")]
     if fixes:

@@ -29,6 +29,17 @@ def pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess
                           text=True, timeout=600)
 
 
+def git_project(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A new git repository holding `files`, all staged."""
+    repo = tmp_path / "project"
+    repo.mkdir()
+    for name, text in files.items():
+        (repo / name).write_text(text)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    return repo
+
+
 def test_manifest_is_valid(tmp_path: Path) -> None:
     result = pre_commit("validate-manifest", str(CHECKOUT / ".pre-commit-hooks.yaml"), cwd=CHECKOUT,
                         home=tmp_path)
@@ -36,12 +47,7 @@ def test_manifest_is_valid(tmp_path: Path) -> None:
 
 
 def test_hook_fails_on_the_buggy_script_and_passes_on_the_clean_one(tmp_path: Path) -> None:
-    repo = tmp_path / "project"
-    repo.mkdir()
-    (repo / "buggy.py").write_text(BUGGY)
-    (repo / "clean.py").write_text(CLEAN)
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    repo = git_project(tmp_path, {"buggy.py": BUGGY, "clean.py": CLEAN})
     home = tmp_path / "pre-commit-home"
 
     buggy = pre_commit("try-repo", str(CHECKOUT), "kast", "--files", "buggy.py", cwd=repo, home=home)
@@ -54,12 +60,8 @@ def test_hook_fails_on_the_buggy_script_and_passes_on_the_clean_one(tmp_path: Pa
 
 
 def test_fix_hook_repairs_and_fails_once(tmp_path: Path) -> None:
-    repo = tmp_path / "project"
-    repo.mkdir()
     buggy = BUGGY.replace("keras.layers.Dense(1)", 'keras.layers.Dense(1, activation="softmax")')
-    (repo / "train.py").write_text(buggy)
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    repo = git_project(tmp_path, {"train.py": buggy})
     home = tmp_path / "pre-commit-home"
     first = pre_commit("try-repo", str(CHECKOUT), "kast-fix", "--files", "train.py", cwd=repo, home=home)
     assert first.returncode == 1, first.stdout + first.stderr
