@@ -110,8 +110,10 @@ def _links(text: str) -> int:
     return len(text.translate(_LINK_CHARACTERS)) + len(_LINK_KEYWORDS.findall(text))
 
 
-def _check_depth(text: str, tree: ast.Module | None = None) -> None:
+def _check_depth(text: str, tree: ast.Module | None = None, offsets: list[int] | None = None) -> None:
     """SourceError when the syntax tree of `text` (CPython's `tree`, if at hand) is deeper than MAX_DEPTH.
+
+    `offsets`: where each line of `text` starts, then len(text), if at hand.
 
     A chain lies inside one top-level statement: only a statement with more links
     than MAX_DEPTH in its own text is walked.
@@ -127,7 +129,8 @@ def _check_depth(text: str, tree: ast.Module | None = None) -> None:
             return  # LibCST reports the syntax error, located
         except (RecursionError, MemoryError):  # CPython's own "too deeply nested"
             raise SourceError("too deeply nested to analyse") from None
-    offsets = line_starts(text) + [len(text)]
+    if offsets is None:
+        offsets = line_starts(text) + [len(text)]
     deepest, line = 0, 1
     for statement, first in zip(tree.body, first_lines_of(tree.body)):
         end = statement.end_lineno or len(offsets) - 1
@@ -208,10 +211,10 @@ def parse_in_pieces(text: str) -> tuple[list[tuple[cst.Module, int]], list[int] 
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [(parse(text), 0)], None
-    _check_depth(text, tree)
+    offsets = line_starts(text) + [len(text)]  # Python's line breaks only, as ast counts them
+    _check_depth(text, tree, offsets)
     starts = first_lines_of(tree.body)
     del tree
-    offsets = line_starts(text) + [len(text)]  # Python's line breaks only, as ast counts them
     cuts = [1]
     for start in starts:
         if start - cuts[-1] >= PIECE_LINES:
