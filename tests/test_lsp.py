@@ -220,25 +220,19 @@ async def test_disable_for_this_line(client: LanguageClient, workspace: Path) ->
     buffer.close()
 
 
-@with_server
-async def test_disable_extends_an_existing_noqa(client: LanguageClient, workspace: Path) -> None:
-    text = BUGGY.replace(f"{OUTPUT}])", f'{OUTPUT}])  # noqa: K101  "# noqa" in the comment')
-    buffer = Buffer(client, workspace / "extend.py", text)
-    k102 = of_code(await buffer.diagnostics_after(buffer.open), "K102")
-    disable = await buffer.disable_action(k102, "K102")
-    assert buffer.edited(disable).splitlines()[OUTPUT_LINE].endswith(
-        f'{OUTPUT}])  # noqa: K101, K102  "# noqa" in the comment')
-    buffer.close()
-
-
-@with_server
-async def test_disable_ignores_a_hash_inside_a_string(client: LanguageClient, workspace: Path) -> None:
+@pytest.mark.parametrize(("line_end", "expected_end"), [
+    # An existing noqa is extended, whatever follows it in the comment.
+    ('  # noqa: K101  "# noqa" in the comment', '  # noqa: K101, K102  "# noqa" in the comment'),
     # `#` inside a string is no comment: the new comment goes after the string.
-    text = BUGGY.replace(f"{OUTPUT}])", f'{OUTPUT}]); note = "# noqa: K101"')
-    buffer = Buffer(client, workspace / "string.py", text)
+    ('; note = "# noqa: K101"', '; note = "# noqa: K101"  # noqa: K102'),
+], ids=["extends-an-existing-noqa", "ignores-a-hash-inside-a-string"])
+@with_server
+async def test_disable_finds_the_line_comment(client: LanguageClient, workspace: Path, line_end: str,
+                                              expected_end: str) -> None:
+    buffer = Buffer(client, workspace / "comment.py", BUGGY.replace(f"{OUTPUT}])", f"{OUTPUT}]){line_end}"))
     k102 = of_code(await buffer.diagnostics_after(buffer.open), "K102")
     disable = await buffer.disable_action(k102, "K102")
-    assert buffer.edited(disable).splitlines()[OUTPUT_LINE].endswith('note = "# noqa: K101"  # noqa: K102')
+    assert buffer.edited(disable).splitlines()[OUTPUT_LINE].endswith(f"{OUTPUT}]){expected_end}")
     buffer.close()
 
 
