@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 
+from kast.analysis.models import PREPROCESSING, Layer
 from kast.analysis.values import UNKNOWN, Fact, Value
 
 if TYPE_CHECKING:
@@ -86,12 +87,18 @@ class Data(Value):
 
 @dataclass(eq=False)
 class Estimator(Value):
-    """An object with fit/transform: a scikit-learn preprocessor, encoder, resampler or Tokenizer."""
+    """An object with fit/transform: a scikit-learn preprocessor, encoder, resampler or Tokenizer.
+
+    Its facts come from the library row of its class (`kast.libraries`).
+    """
 
     qualname: str
     node: cst.CSTNode
-    kind: str | None  # preprocessor_kind(qualname)
+    kind: str | None  # "scaler", "encoder", "imputer", "vectorizer", "tokenizer", "resampler", "pipeline" ...
     fitted_on: list[Value] = field(default_factory=list)
+    learns: str | None = None  # what fit() learns from the data: "statistics", "vocabulary", "nothing"
+    labels: str | None = None  # the label encoding its transform() output is ("integer", "onehot")
+    sampling: str | None = None  # resamplers: "over" or "under"
 
 
 class FitEvent(NamedTuple):
@@ -136,35 +143,6 @@ class PredictionUse(NamedTuple):
 
 # ------------------------------------------------------------ what things are
 
-_ENCODERS = frozenset({"LabelEncoder", "LabelBinarizer", "OneHotEncoder", "OrdinalEncoder", "MultiLabelBinarizer"})
-KERAS_PREPROCESSING_LAYERS = frozenset(
-    {"Normalization", "TextVectorization", "Discretization", "StringLookup", "IntegerLookup"}
-)
-
-
-def preprocessor_kind(qualname: str) -> str | None:
-    """What kind of fitted preprocessing a class is; None for models and the rest."""
-    short = qualname.rsplit(".", 1)[-1]
-    if qualname.startswith("sklearn.preprocessing."):
-        return "encoder" if short in _ENCODERS else "scaler"
-    for prefix, kind in (
-        ("sklearn.impute.", "imputer"),
-        ("sklearn.decomposition.", "decomposition"),
-        ("sklearn.feature_selection.", "selector"),
-        ("sklearn.feature_extraction.", "vectorizer"),
-        ("sklearn.pipeline.", "pipeline"),
-        ("sklearn.compose.", "pipeline"),
-        ("sklearn.random_projection.", "decomposition"),
-        ("sklearn.manifold.", "decomposition"),
-        ("imblearn.", "resampler"),
-    ):
-        if qualname.startswith(prefix):
-            return kind
-    if qualname in ("keras.preprocessing.text.Tokenizer", "keras.src.legacy.preprocessing.text.Tokenizer"):
-        return "tokenizer"
-    return None
-
-
 # Feature preprocessors whose statistics leak when fit before the split (K202).
 FEATURE_PREPROCESSORS = frozenset({"scaler", "imputer", "decomposition", "selector", "vectorizer", "tokenizer",
                                    "pipeline", "keras_preprocessing"})
@@ -187,8 +165,7 @@ def fitted_kind(value: Value) -> str | None:
     """The preprocessing kind of a fitted object: an Estimator's, or a Keras preprocessing layer's."""
     if isinstance(value, Estimator):
         return value.kind
-    kind = getattr(value, "kind", None)
-    if isinstance(kind, str) and kind in KERAS_PREPROCESSING_LAYERS:
+    if isinstance(value, Layer) and value.role == PREPROCESSING:
         return "keras_preprocessing"
     return None
 

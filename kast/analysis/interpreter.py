@@ -25,40 +25,16 @@ from typing import Callable, Iterable
 
 import libcst as cst
 
-from kast.analysis import keras_api
-from kast.analysis.dataflow import (
-    Data,
-    Estimator,
-    FitEvent,
-    Inference,
-    Labels,
-    Prediction,
-    PredictionUse,
-    Split,
-    Transform,
-    preprocessor_kind,
-    role_from_name,
-)
-from kast.analysis.models import (
-    CompileCall,
-    FitCall,
-    Layer,
-    Loss,
-    Metric,
-    Model,
-    Optimizer,
-    OutputLayer,
-    SequentialEntry,
-    Tensor,
-)
-from kast.analysis.picture import KerasString, MethodCall, ModelBinding, Picture
+from kast import libraries
+from kast.analysis import lineage
+from kast.analysis.calls import Args, const
+from kast.analysis.dataflow import Data, PredictionUse, role_from_name
+from kast.analysis.models import Model, OutputLayer
+from kast.analysis.picture import MethodCall, ModelBinding, Picture
 from kast.analysis.values import (
-    UNKNOWN,
     UNKNOWN_VALUE,
     Const,
-    Fact,
     Instance,
-    Known,
     Mapping,
     Method,
     Ref,
@@ -66,12 +42,6 @@ from kast.analysis.values import (
     UserClass,
     UserFunction,
     Value,
-)
-
-# Methods whose calls rules look at, whatever the receiver.
-TRACKED_METHODS = frozenset(
-    {"predict_classes", "predict_proba", "fit_generator", "evaluate_generator", "predict_generator",
-     "predict", "predict_on_batch", "evaluate", "fit", "update_state"}
 )
 
 _MAX_CALL_DEPTH = 8
@@ -114,8 +84,9 @@ class Scope:
             if value is not None:
                 return value
             for module in scope.star_imports:
-                if keras_api.is_keras(module) and name[:1].isupper():
-                    return Ref(keras_api.canonical(f"{module}.{name}"))
+                qualname = libraries.star_import(module, name)
+                if qualname is not None:
+                    return Ref(qualname)
             scope = scope.parent
         return None
 
@@ -127,26 +98,6 @@ class Frame:
     returns: list[Value] = field(default_factory=list)
 
 
-@dataclass
-class Args:
-    """The evaluated arguments of one call."""
-
-    positional: list[tuple[Value, cst.Arg]]
-    keywords: dict[str, tuple[Value, cst.Arg]]
-    starred: bool  # *args or **kwargs present: an absent argument may still be passed
-
-    def get(self, name: str, position: int | None = None) -> tuple[Value, cst.Arg] | None:
-        if name in self.keywords:
-            return self.keywords[name]
-        if position is not None and position < len(self.positional):
-            return self.positional[position]
-        return None
-
-    def absent(self, name: str, position: int | None = None) -> bool:
-        """True when the argument is certainly not passed."""
-        return not self.starred and self.get(name, position) is None
-
-
 def _same(values: Iterable[Value]) -> Value:
     items = list(values)
     if items and all(v is items[0] for v in items):
@@ -154,15 +105,8 @@ def _same(values: Iterable[Value]) -> Value:
     return UNKNOWN_VALUE
 
 
-def _const(value: Value, kind: type | tuple[type, ...]) -> object | None:
-    if isinstance(value, Const) and isinstance(value.value, kind) and not isinstance(value.value, bool):
-        return value.value
-    return None
-
-
-def _int_fact(value: Value, node: cst.CSTNode) -> Fact[int]:
-    number = _const(value, int)
-    return Known(number, node) if isinstance(number, int) else UNKNOWN
+# Values with no attributes kast models: reading one gives nothing known.
+_PLAIN_VALUES = (Const, Sequence, Mapping, Ref, UserFunction, UserClass, Method)
 
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:
@@ -192,6 +136,11 @@ class Interpreter:
         self.generators: dict[int, bool] = {}  # id(FunctionDef) -> its body yields
         # No function of a script without the word `yield` is a generator: no body to walk.
         self.may_yield = picture.source is None or "yield" in picture.source
+
+    @property
+    def depth(self) -> int:
+        """User functions being run (0 at module level)."""
+        return len(self.call_stack)
 
     # ------------------------------------------------------------ entry point
 
@@ -303,7 +252,7 @@ class Interpreter:
                 self._delete(element.value, scope)
 
     def _note_module(self, dotted: str) -> None:
-        if dotted.split(".", 1)[0] in ("keras", "tensorflow", "tf_keras"):
+        if libraries.is_framework(dotted):
             self.picture.imports_keras = True
 
     def _import(self, node: cst.Import, scope: Scope) -> None:
@@ -313,10 +262,10 @@ class Interpreter:
                 continue
             self._note_module(dotted)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                scope.names[alias.asname.name.value] = Ref(keras_api.canonical(dotted))
+                scope.names[alias.asname.name.value] = Ref(libraries.canonical(dotted))
             else:
                 top = dotted.split(".", 1)[0]
-                scope.names[top] = Ref(keras_api.canonical(top))
+                scope.names[top] = Ref(libraries.canonical(top))
 
     def _import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
         if node.relative or node.module is None:
@@ -329,14 +278,14 @@ class Interpreter:
             return
         self._note_module(module)
         if isinstance(node.names, cst.ImportStar):
-            scope.star_imports.append(keras_api.canonical(module))
+            scope.star_imports.append(libraries.canonical(module))
             return
         for alias in node.names:
             name = _dotted(alias.name)
             if name is None:
                 continue
             local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            scope.names[local] = Ref(keras_api.canonical(f"{module}.{name}"))
+            scope.names[local] = Ref(libraries.canonical(f"{module}.{name}"))
 
     def _bind_alias_unknown(self, alias: cst.ImportAlias, scope: Scope) -> None:
         name = _dotted(alias.name)
@@ -578,7 +527,7 @@ class Interpreter:
         owner = self.eval(node.value, scope)
         attr = node.attr.value
         if isinstance(owner, Ref):
-            return Ref(keras_api.canonical(f"{owner.qualname}.{attr}"))
+            return Ref(libraries.canonical(f"{owner.qualname}.{attr}"))
         if isinstance(owner, Instance):
             value = owner.attributes.get(attr)
             if value is not None:
@@ -588,14 +537,13 @@ class Interpreter:
                 return UserFunction(method, self.module_scope, owner)
             return UNKNOWN_VALUE
         if isinstance(owner, Data):
-            if attr in ("values", "iloc", "loc", "array"):
-                return owner.derived(node)
+            effect = libraries.attribute(owner, attr)
+            if effect is not None:
+                return lineage.apply(effect, owner, node)
             return Method(owner, attr, node)
-        if isinstance(owner, (Model, Layer, Estimator, Tensor, Loss, Metric)):
-            return Method(owner, attr, node)
-        if owner is UNKNOWN_VALUE:
-            return Method(owner, attr, node)
-        return UNKNOWN_VALUE
+        if isinstance(owner, _PLAIN_VALUES):
+            return UNKNOWN_VALUE
+        return Method(owner, attr, node)  # a library object kast models, or an unknown one
 
     def _eval_subscript(self, node: cst.Subscript, scope: Scope) -> Value:
         owner = self.eval(node.value, scope)
@@ -607,27 +555,27 @@ class Interpreter:
                 self._eval_children(element.slice, scope)
                 keys.append(UNKNOWN_VALUE)
         if isinstance(owner, Sequence) and len(keys) == 1:
-            index = _const(keys[0], int)
+            index = const(keys[0], int)
             if isinstance(index, int) and -len(owner.items) <= index < len(owner.items):
                 return owner.items[index]
             return UNKNOWN_VALUE
         if isinstance(owner, Mapping) and len(keys) == 1:
-            key = _const(keys[0], str)
+            key = const(keys[0], str)
             found = owner.get(key) if isinstance(key, str) else None
             return found if found is not None else UNKNOWN_VALUE
         if isinstance(owner, Data):
             rows_only = all(isinstance(e.slice, cst.Slice) for e in node.slice) and len(node.slice) == 1
             if rows_only:
-                return owner.derived(node)  # X[:n], p[:5]: the same kind of rows
-            return owner.derived(node, prediction=None, labels=None)  # a column or a mask
+                return lineage.apply(lineage.KEEP, owner, node)  # X[:n], p[:5]: the same kind of rows
+            return lineage.apply(lineage.COLUMNS, owner, node)  # a column or a mask
         return UNKNOWN_VALUE
 
     def _eval_binary(self, node: cst.BinaryOperation, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
         right = self.eval(node.right, scope)
-        data = left if isinstance(left, Data) else right if isinstance(right, Data) else None
+        data = lineage.combine((left, right), node)
         if data is not None:
-            return data.derived(node, prediction=None, labels=None)
+            return data
         op = _BINARY_OPS.get(type(node.operator))
         if op is not None and isinstance(left, Const) and isinstance(right, Const):
             a, b = left.value, right.value
@@ -641,7 +589,7 @@ class Interpreter:
     def _eval_unary(self, node: cst.UnaryOperation, scope: Scope) -> Value:
         value = self.eval(node.expression, scope)
         if isinstance(value, Data):
-            return value.derived(node, prediction=None, labels=None)
+            return lineage.apply(lineage.VALUES, value, node)
         if isinstance(value, Const):
             if isinstance(node.operator, cst.Minus) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
                 return Const(-value.value, node)
@@ -672,7 +620,7 @@ class Interpreter:
             prediction = pred_side.prediction
             if isinstance(op, (cst.GreaterThan, cst.GreaterThanEqual, cst.LessThan, cst.LessThanEqual)):
                 other = right if pred_side is left else left
-                threshold = _const(other, (int, float))
+                threshold = const(other, (int, float))
                 if isinstance(threshold, (int, float)) and prediction.post == "raw":
                     self.picture.prediction_uses.append(
                         PredictionUse("threshold", prediction, node, threshold=float(threshold)))
@@ -681,7 +629,7 @@ class Interpreter:
                 other = right if pred_side is left else left
                 if not isinstance(other, Const):
                     self.picture.prediction_uses.append(PredictionUse("equality", prediction, node))
-        return base.derived(node, prediction=None, labels=None)
+        return lineage.apply(lineage.VALUES, base, node)
 
     def _compare_consts(self, node: cst.Comparison, left: Value, rights: list[Value]) -> Value:
         result: bool | None = True
@@ -764,31 +712,24 @@ class Interpreter:
     def _eval_call(self, node: cst.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)
         args = self._eval_args(node, scope)
+        return self.call_value(func, args, node)
+
+    def call_value(self, func: Value, args: Args, node: cst.Call) -> Value:
+        """Call `func` with `args`: a user function is run, a library call is looked up in kast.libraries."""
         if isinstance(func, Method):
-            if func.name in TRACKED_METHODS:
+            if func.name in libraries.TRACKED_METHODS:
                 self.picture.method_calls.append(MethodCall(func.receiver, func.name, node))
-            return self._call_method(func, args, node)
+            method = libraries.method(func.receiver, func.name)
+            return method(self, func, args, node) if method is not None else UNKNOWN_VALUE
         if isinstance(func, Ref):
-            return self._call_ref(func.qualname, args, node)
+            callee = libraries.function(func.qualname)
+            return callee.hook(self, callee.row, args, node) if callee is not None else UNKNOWN_VALUE
         if isinstance(func, UserFunction):
             return self._call_function(func, args)
         if isinstance(func, UserClass):
             return self._instantiate(func, args, node)
-        if isinstance(func, Layer):
-            first = args.get("inputs", 0)
-            if first is not None and isinstance(first[0], Data):
-                return first[0].derived(node, transforms=first[0].transforms + (Transform(func, node),),
-                                        prediction=None)
-            source = args.positional[0][0] if len(args.positional) == 1 and not args.keywords.get("inputs") else None
-            if source is None and "inputs" in args.keywords:
-                source = args.keywords["inputs"][0]
-            return Tensor(node, func, source)
-        if isinstance(func, Model):
-            first = args.get("inputs", 0) or args.get("x", 0)
-            if first is not None and isinstance(first[0], Data):
-                return self._predict(func, "__call__", first, node)
-            return Tensor(node, None, None, opaque=True)
-        return UNKNOWN_VALUE
+        hook = libraries.call_object(func)
+        return hook(self, func, args, node) if hook is not None else UNKNOWN_VALUE
 
     def _eval_args(self, node: cst.Call, scope: Scope) -> Args:
         positional: list[tuple[Value, cst.Arg]] = []
@@ -868,465 +809,8 @@ class Interpreter:
         init = cls.method("__init__")
         if init is not None:
             self._call_function(UserFunction(init, self.module_scope, instance), args)
-        if not cls.is_keras_model:
-            return instance
-        model = Model("subclassed", node, complete=False)
-        call = cls.method("call")
-        if call is not None and len(call.params.params) >= 2:
-            inputs = Tensor(call, None)
-            out = self._call_function(UserFunction(call, self.module_scope, instance),
-                                      Args([(inputs, cst.Arg(cst.Name("inputs")))], {}, False))
-            if isinstance(out, Tensor):
-                model.outputs = (out,)
-                model.complete = True
-        self.picture.models.append(model)
-        return model
-
-    # Calls on objects kast models.
-
-    def _call_method(self, method: Method, args: Args, node: cst.Call) -> Value:
-        receiver = method.receiver
-        if isinstance(receiver, Model):
-            return self._model_method(receiver, method.name, args, node)
-        if isinstance(receiver, Estimator):
-            return self._estimator_method(receiver, method.name, args, node)
-        if isinstance(receiver, Data):
-            return self._data_method(receiver, method.name, args, node)
-        if isinstance(receiver, Layer) and method.name == "adapt":
-            self._fit_event(receiver, args.get("data", 0), node)
-            return Const(None)
-        if isinstance(receiver, Metric) and method.name == "update_state":
-            predicted = args.get("y_pred", 1)
-            if predicted is not None and isinstance(predicted[0], Data) and predicted[0].prediction is not None:
-                self.picture.prediction_uses.append(PredictionUse(
-                    "update_state", predicted[0].prediction, predicted[1].value, metric=receiver))
-            return Const(None)
-        return UNKNOWN_VALUE
-
-    def _fit_event(self, estimator: Value, item: tuple[Value, cst.Arg] | None, node: cst.Call) -> None:
-        if item is None:
-            return
-        if isinstance(estimator, Estimator):
-            estimator.fitted_on.append(item[0])
-        self.picture.fit_events.append(FitEvent(estimator, item[0], node, item[1].value, self.picture.tick()))
-
-    def _predict(self, model: Model, method: str, item: tuple[Value, cst.Arg] | None, node: cst.Call) -> Value:
-        x = item[0] if item is not None else UNKNOWN_VALUE
-        self.picture.inferences.append(Inference(model, method, x, item[1].value if item else None, node))
-        compile_call = model.compiles[-1] if model.compiles else None
-        from_logits: bool | None = None
-        if compile_call is not None:
-            pairs = compile_call.loss_per_output()
-            if len(pairs) == 1 and isinstance(pairs[0][1].from_logits, Known):
-                from_logits = pairs[0][1].from_logits.value
-        prediction = Prediction(model, model.output_layers(), from_logits, node)
-        base = x if isinstance(x, Data) else Data(node)
-        return Data(node, role=base.role, role_node=base.role_node, origin=base.origin, prediction=prediction)
-
-    def _model_method(self, model: Model, name: str, args: Args, node: cst.Call) -> Value:
-        if name == "add" and model.kind == "sequential":
-            item = args.get("layer", 0)
-            layer = item[0] if item is not None else UNKNOWN_VALUE
-            if isinstance(layer, Tensor) and layer.layer is None and not layer.opaque:
-                layer = Layer("InputLayer", node)  # model.add(keras.Input(...))
-            model.entries.append(SequentialEntry(layer, node, self.conditional > 0))
-            return Const(None)
-        if name == "pop" and model.kind == "sequential":
-            if model.entries and self.conditional == 0:
-                model.entries.pop()
-            else:
-                model.complete = False
-            return UNKNOWN_VALUE
-        if name == "compile":
-            self._compile(model, args, node)
-            return Const(None)
-        if name in ("predict", "predict_on_batch"):
-            return self._predict(model, name, args.get("x", 0), node)
-        if name == "evaluate":
-            x = args.get("x", 0)
-            self.picture.inferences.append(Inference(model, name, x[0] if x else UNKNOWN_VALUE,
-                                                     x[1].value if x else None, node))
-            return UNKNOWN_VALUE
-        if name in ("fit", "fit_generator"):
-            # fit_generator (removed in Keras 3) trains all the same; its second argument is not labels.
-            x = args.get("x", 0) or args.get("generator")
-            y = args.get("y", 1) if name == "fit" else None
-            validation = args.get("validation_data")
-            fit = FitCall(node, model, x[0] if x else UNKNOWN_VALUE, y[0] if y else UNKNOWN_VALUE,
-                          validation[0] if validation else None, model.compiles[-1] if model.compiles else None)
-            model.fits.append(fit)
-            self.picture.fits.append(fit)
-            return UNKNOWN_VALUE
-        return UNKNOWN_VALUE
-
-    def _estimator_method(self, estimator: Estimator, name: str, args: Args, node: cst.Call) -> Value:
-        data = args.get("X", 0) or args.get("texts", 0) or args.get("y", 0) or args.get("raw_documents", 0)
-        if name in ("fit", "fit_transform", "partial_fit", "fit_on_texts", "fit_resample"):
-            self._fit_event(estimator, data, node)
-        short = estimator.qualname.rsplit(".", 1)[-1]
-        if name == "fit_resample":
-            outputs = []
-            for item in (args.get("X", 0), args.get("y", 1)):
-                base = item[0] if item is not None and isinstance(item[0], Data) else Data(node)
-                outputs.append(base.derived(node, resampled=node if base.role is None else base.resampled))
-            return Sequence(tuple(outputs), node)
-        if name in ("fit_transform", "transform", "texts_to_sequences", "texts_to_matrix"):
-            labels = None
-            if short == "LabelEncoder":
-                labels = Labels("integer", node)
-            elif short == "OneHotEncoder" and self._dense_onehot(estimator):
-                labels = Labels("onehot", node)
-            base = data[0] if data is not None and isinstance(data[0], Data) else Data(node)
-            return base.derived(node, transforms=base.transforms + (Transform(estimator, node),), labels=labels,
-                                prediction=None)
-        if name in ("fit", "partial_fit"):
-            return estimator
-        return UNKNOWN_VALUE
-
-    @staticmethod
-    def _dense_onehot(estimator: Estimator) -> bool:
-        call = estimator.node
-        if not isinstance(call, cst.Call):
-            return False
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value in ("sparse", "sparse_output"):
-                return isinstance(arg.value, cst.Name) and arg.value.value == "False"
-        return False
-
-    def _data_method(self, data: Data, name: str, args: Args, node: cst.Call) -> Value:
-        if name in ("copy", "to_numpy", "drop", "dropna", "fillna", "head", "tail", "sample", "numpy",
-                    "reset_index", "sort_index", "__array__"):
-            return data.derived(node)
-        if name in ("reshape", "ravel", "flatten", "squeeze"):
-            prediction = data.prediction
-            if prediction is not None and (name != "reshape" or _flattening_reshape(args)):
-                prediction = prediction._replace(flattened=True)
-            return data.derived(node, prediction=prediction)
-        if name == "astype":
-            prediction = data.prediction
-            if prediction is not None and prediction.post == "raw":
-                prediction = prediction._replace(post="cast")
-            return data.derived(node, prediction=prediction)
-        if name == "argmax":
-            return self._argmax(data, args.get("axis", 0), node)
-        if name == "round":
-            return self._round(data, node)
-        if name in ("map", "replace", "apply", "pop"):
-            return data.derived(node, prediction=None, labels=None)
-        return UNKNOWN_VALUE
-
-    def _argmax(self, data: Data, axis_arg: tuple[Value, cst.Arg] | None, node: cst.Call) -> Value:
-        if data.prediction is None:
-            return data.derived(node, labels=None)
-        axis = _const(axis_arg[0], int) if axis_arg is not None else None
-        if data.prediction.post == "raw":
-            self.picture.prediction_uses.append(PredictionUse(
-                "argmax", data.prediction, node, axis=axis if isinstance(axis, int) else None))
-        return data.derived(node, prediction=data.prediction._replace(post="argmax"))
-
-    def _round(self, data: Data, node: cst.Call) -> Value:
-        if data.prediction is None:
-            return data.derived(node)
-        if data.prediction.post == "raw":
-            self.picture.prediction_uses.append(PredictionUse("round", data.prediction, node))
-        return data.derived(node, prediction=data.prediction._replace(post="rounded"))
-
-    def _compile(self, model: Model, args: Args, node: cst.Call) -> None:
-        loss_arg = args.get("loss", 1)
-        metrics_arg = args.get("metrics")
-        optimizer_arg = args.get("optimizer", 0)
-        loss_value = self._as_loss(loss_arg[0], loss_arg[1].value) if loss_arg else UNKNOWN_VALUE
-        metrics: list[Metric] = []
-        metrics_complete = not args.starred
-        if metrics_arg is not None:
-            listed = metrics_arg[0]
-            metrics_complete = metrics_complete and listed is not UNKNOWN_VALUE and not isinstance(listed, Mapping)
-            for value, item_node in _items(listed, metrics_arg[1].value):
-                metric = self._as_metric(value, item_node)
-                if metric is not None:
-                    metrics.append(metric)
-                else:
-                    metrics_complete = False
-        optimizer = optimizer_arg[0] if optimizer_arg else UNKNOWN_VALUE
-        if isinstance(optimizer, Const) and isinstance(optimizer.value, str) and optimizer_arg is not None:
-            self.picture.keras_strings.append(KerasString("optimizer", optimizer.value, optimizer_arg[1].value))
-        call = CompileCall(
-            node=node,
-            model=model,
-            outputs=model.output_layers(),
-            loss=loss_value,
-            loss_node=loss_arg[1].value if loss_arg else None,
-            metrics=tuple(metrics),
-            metrics_node=metrics_arg[1].value if metrics_arg else None,
-            metrics_complete=metrics_complete,
-            optimizer=optimizer,
-        )
-        model.compiles.append(call)
-        self.picture.compiles.append(call)
-
-    def _as_loss(self, value: Value, node: cst.CSTNode) -> Value:
-        """The Loss a compile `loss=` value stands for (per output for a list or dict)."""
-        if isinstance(value, Loss):
-            return value
-        if isinstance(value, Const) and isinstance(value.value, str):
-            self.picture.keras_strings.append(KerasString("loss", value.value, value.node or node))
-            name = keras_api.loss_from_string(value.value)
-            return Loss(name, Known(False, node), value.node or node) if name else UNKNOWN_VALUE
-        if isinstance(value, Ref):
-            name = keras_api.loss_function(value.qualname)
-            return Loss(name, Known(False, node), node) if name else UNKNOWN_VALUE
-        if isinstance(value, Sequence):
-            return Sequence(tuple(self._as_loss(v, v.node if isinstance(v, (Const, Loss)) and v.node else node)
-                                  for v in value.items), value.node)
-        if isinstance(value, Mapping):
-            return Mapping(tuple((k, self._as_loss(v, v.node if isinstance(v, (Const, Loss)) and v.node else node))
-                                 for k, v in value.items), value.node)
-        return UNKNOWN_VALUE
-
-    def _as_metric(self, value: Value, node: cst.CSTNode) -> Metric | None:
-        if isinstance(value, Const) and isinstance(value.value, str):
-            self.picture.keras_strings.append(KerasString("metric", value.value, node))
-            return Metric(value.value, False, node)
-        if isinstance(value, Metric):
-            return value
-        if isinstance(value, Ref):
-            name = keras_api.keras_member(value.qualname, "metrics") or keras_api.keras_member(value.qualname, "losses")
-            return Metric(name, False, node) if name else None
-        return None
-
-    # Calls of imported names: where Keras objects are made.
-
-    def _call_ref(self, qualname: str, args: Args, node: cst.Call) -> Value:
-        layer_name = keras_api.keras_member(qualname, "layers")
-        if qualname in keras_api.INPUT and qualname != "keras.layers.InputLayer":
-            return Tensor(node, None)
-        if layer_name is not None and layer_name[:1].isupper():
-            return self._make_layer(layer_name, args, node)
-        dataset = _keras_dataset(qualname)
-        if dataset:
-            return Sequence(tuple(Sequence((Data(node, role=role, role_node=node, origin=node),
-                                            Data(node, role=role, role_node=node, origin=node)), node)
-                                  for role in ("train", "test")), node)
-        if qualname in keras_api.SEQUENTIAL:
-            return self._make_sequential(args, node)
-        if qualname in keras_api.FUNCTIONAL_MODEL:
-            return self._make_functional(args, node)
-        if qualname in keras_api.LOAD_MODEL:
-            model = Model("loaded", node, complete=False)
-            self.picture.models.append(model)
-            return model
-        loss = keras_api.loss_class(qualname)
-        if loss is not None:
-            return self._make_loss(qualname, loss, args, node)
-        metric = keras_api.keras_member(qualname, "metrics")
-        if metric is not None and metric[:1].isupper():
-            return Metric(metric, True, node)
-        optimizer = qualname.startswith("keras.optimizers.") and qualname.rsplit(".", 1)[1][:1].isupper()
-        if optimizer and ".schedules." not in qualname:
-            made = Optimizer(qualname, node)
-            self.picture.optimizers.append(made)
-            return made
-        if qualname == "keras.utils.to_categorical":
-            classes = args.get("num_classes", 1)
-            count = _int_fact(classes[0], classes[1].value) if classes else UNKNOWN
-            return Data(node, labels=Labels("onehot", node, count))
-        if qualname == "pandas.get_dummies":
-            return Data(node, labels=Labels("onehot", node))
-        handled = self._call_data_function(qualname, args, node)
-        if handled is not None:
-            return handled
-        if qualname in ("sklearn.pipeline.make_pipeline", "sklearn.compose.make_column_transformer"):
-            return Estimator(qualname, node, "pipeline")
-        short = qualname.rsplit(".", 1)[1] if "." in qualname else qualname
-        if short[:1].isupper() and (qualname.startswith(("sklearn.", "imblearn.")) or preprocessor_kind(qualname)):
-            return Estimator(qualname, node, preprocessor_kind(qualname))
-        if qualname in ("sklearn.model_selection.train_test_split", "keras.utils.split_dataset"):
-            return self._split(args, node)
-        if qualname in ("numpy.random.randint",) or qualname == "numpy.random.Generator.integers":
-            return self._random_integers(args, node)
-        if qualname == "numpy.random.default_rng":
-            return Ref("numpy.random.Generator")
-        if qualname in ("numpy.array", "numpy.asarray", "numpy.squeeze", "numpy.ravel"):
-            first = args.get("a", 0) or args.get("object", 0)
-            if first is not None and isinstance(first[0], Data):
-                return first[0].derived(node)
-        return UNKNOWN_VALUE
-
-    def _random_integers(self, args: Args, node: cst.Call) -> Value:
-        size = args.get("size", 2)
-        if size is not None:
-            shape = size[0]
-            if isinstance(shape, Sequence):
-                dims = [_const(v, int) for v in shape.items]
-                if len(dims) > 2 or (len(dims) == 2 and dims[1] != 1):
-                    return Data(node)
-            elif not isinstance(shape, Const):
-                return Data(node)
-        return Data(node, labels=Labels("integer", node))
-
-    def _split(self, args: Args, node: cst.Call) -> Value:
-        """train_test_split(*arrays): a (train, held-out) pair per array, in the documented order.
-
-        The held-out part of a whole data set is test data; of a training set
-        (a nested split), validation data.
-        """
-        if args.starred:
-            return UNKNOWN_VALUE
-        inputs = [value for value, _ in args.positional]
-        self.picture.splits.append(Split(node, tuple(inputs), self.picture.tick()))
-        outputs: list[Value] = []
-        for value in inputs:
-            base = value if isinstance(value, Data) else Data(node, origin=node)
-            held_out = "validation" if base.role in ("train", "validation") else "test"
-            for role in ("train", held_out):
-                outputs.append(base.derived(node, role=role, role_node=node, prediction=None))
-        return Sequence(tuple(outputs), node)
-
-    def _call_data_function(self, qualname: str, args: Args, node: cst.Call) -> Value | None:
-        """numpy, pandas, TensorFlow and scikit-learn functions that carry data lineage."""
-        module, _, name = qualname.rpartition(".")
-        first = args.positional[0][0] if args.positional else None
-        if module in ("pandas", "numpy") and name.startswith(("read_", "load")) or qualname in (
-                "numpy.genfromtxt", "numpy.fromfile", "pandas.DataFrame", "numpy.loadtxt"):
-            return Data(node, origin=node)
-        if qualname in ("numpy.concatenate", "numpy.vstack", "numpy.row_stack", "numpy.append", "pandas.concat",
-                        "tensorflow.concat"):
-            return self._concatenate(args, node)
-        if qualname in ("sklearn.utils.resample", "sklearn.utils.shuffle") and isinstance(first, Data):
-            if name == "resample" and first.role is None:
-                return first.derived(node, resampled=node)
-            return first.derived(node)
-        if module in ("numpy", "tensorflow", "tensorflow.math") and name == "argmax" and isinstance(first, Data):
-            # Without an axis, numpy flattens and TensorFlow reduces axis 0: not the class axis.
-            return self._argmax(first, args.get("axis", 1), node)
-        if module in ("numpy", "tensorflow", "tensorflow.math") and name in ("round", "rint", "around"):
-            return self._round(first, node) if isinstance(first, Data) else UNKNOWN_VALUE
-        if qualname == "numpy.where" and isinstance(first, Data) and len(args.positional) == 3:
-            return first.derived(node)
-        if module == "numpy" and name in ("squeeze", "ravel", "array", "asarray", "copy", "expand_dims",
-                                          "log1p", "log", "sqrt", "clip", "nan_to_num", "float32"):
-            if isinstance(first, Data):
-                if first.prediction is not None and name in ("squeeze", "ravel"):
-                    return first.derived(node, prediction=first.prediction._replace(flattened=True))
-                keep = name in ("array", "asarray", "copy", "expand_dims")
-                return first.derived(node) if keep else first.derived(node, prediction=None)
-            return None
-        if qualname.startswith("sklearn.metrics.") and name in _LABEL_METRICS:
-            for item in (args.get("y_true", 0), args.get("y_pred", 1)):
-                if item is not None and isinstance(item[0], Data) and item[0].prediction is not None \
-                        and item[0].prediction.post == "raw":
-                    self.picture.prediction_uses.append(
-                        PredictionUse("label_metric", item[0].prediction, item[1].value, detail=name))
-            return UNKNOWN_VALUE
-        return None
-
-    def _concatenate(self, args: Args, node: cst.Call) -> Value:
-        items: list[Value] = []
-        for value, _ in args.positional[:2]:
-            items.extend(value.items if isinstance(value, Sequence) else [value])
-        data = [v for v in items if isinstance(v, Data)]
-        if not data:
-            return Data(node, origin=node)
-        roles = {d.role for d in data}
-        test = next((d for d in data if d.role == "test"), None)
-        resampled = next((d.resampled for d in data if d.resampled is not None), None)
-        return Data(node, role=roles.pop() if len(roles) == 1 and len(data) == len(items) else None,
-                    origin=data[0].origin, transforms=data[0].transforms, resampled=resampled,
-                    contains_test=(node if test is not None and len(roles) > 1 else None))
-
-    def _make_layer(self, kind: str, args: Args, node: cst.Call) -> Value:
-        units: Fact[int] = UNKNOWN
-        activation: Fact[str] = UNKNOWN
-        unit_kw = keras_api.UNIT_ARGUMENT.get(kind, "")
-        if kind in keras_api.UNIT_ARGUMENT:
-            if unit_kw:
-                item = args.get(unit_kw, 0)
-                if item is not None:
-                    units = _int_fact(item[0], item[1].value)
-            activation = self._activation_argument(args.get("activation", keras_api.ACTIVATION_POSITION.get(kind)),
-                                                   keras_api.DEFAULT_ACTIVATION.get(kind, "linear"),
-                                                   args.absent("activation", keras_api.ACTIVATION_POSITION.get(kind)),
-                                                   node)
-        elif kind == "Activation":
-            activation = self._activation_argument(args.get("activation", 0), None, False, node)
-        name_arg = args.get("name")
-        name: Fact[str] = UNKNOWN
-        if name_arg is not None and isinstance(name_arg[0], Const) and isinstance(name_arg[0].value, str):
-            name = Known(name_arg[0].value, name_arg[1].value)
-        inner = None
-        if kind == "TimeDistributed":
-            wrapped = args.get("layer", 0)
-            inner = wrapped[0] if wrapped is not None and isinstance(wrapped[0], Layer) else None
-        layer = Layer(kind, node, units, activation, name, inner)
-        self.picture.layers.append(layer)
-        return layer
-
-    def _activation_argument(self, item: tuple[Value, cst.Arg] | None, default: str | None,
-                             absent: bool, call: cst.Call) -> Fact[str]:
-        if item is None:
-            return Known(default, call) if absent and default is not None else UNKNOWN
-        value, arg = item
-        where = arg.value
-        if isinstance(value, Const):
-            if value.value is None:
-                return Known("linear", where)
-            if isinstance(value.value, str):
-                self.picture.keras_strings.append(KerasString("activation", value.value, where))
-                name = keras_api.activation_from_string(value.value)
-                return Known(name, where) if name else UNKNOWN
-            return UNKNOWN
-        if isinstance(value, Ref):
-            name = keras_api.activation_from_qualname(value.qualname)
-            return Known(name, where) if name else UNKNOWN
-        if isinstance(value, Layer):
-            name = keras_api.ACTIVATION_LAYERS.get(value.kind)
-            return Known(name, where) if name else UNKNOWN
-        return UNKNOWN
-
-    def _make_sequential(self, args: Args, node: cst.Call) -> Value:
-        model = Model("sequential", node)
-        item = args.get("layers", 0)
-        if item is not None:
-            layers = item[0]
-            if isinstance(layers, Sequence):
-                for layer, layer_node in _items(layers, item[1].value):
-                    if isinstance(layer, Tensor) and layer.layer is None and not layer.opaque:
-                        layer = Layer("InputLayer", node)
-                    model.entries.append(SequentialEntry(layer, layer_node, False))
-            elif not (isinstance(layers, Const) and layers.value is None):
-                model.complete = False
-        elif args.starred:
-            model.complete = False
-        self.picture.models.append(model)
-        return model
-
-    def _make_functional(self, args: Args, node: cst.Call) -> Value:
-        model = Model("functional", node)
-        item = args.get("outputs", 1)
-        outputs = item[0] if item is not None else UNKNOWN_VALUE
-        if isinstance(outputs, Tensor):
-            model.outputs = (outputs,)
-        elif isinstance(outputs, Sequence) and all(isinstance(o, Tensor) for o in outputs.items):
-            model.outputs = outputs.items
-        elif isinstance(outputs, Mapping) and all(isinstance(o, Tensor) for _, o in outputs.items):
-            model.outputs = tuple(o for _, o in outputs.items)
-        else:
-            model.complete = False
-        self.picture.models.append(model)
-        return model
-
-    def _make_loss(self, qualname: str, name: str, args: Args, node: cst.Call) -> Value:
-        short = qualname.rsplit(".", 1)[1]
-        position = 0 if short in keras_api.FROM_LOGITS_FIRST else None
-        item = args.get("from_logits", position)
-        from_logits: Fact[bool]
-        if item is None:
-            from_logits = UNKNOWN if args.starred else Known(False, node)
-        elif isinstance(item[0], Const) and isinstance(item[0].value, bool):
-            from_logits = Known(item[0].value, item[1])
-        else:
-            from_logits = UNKNOWN
-        return Loss(name, from_logits, node)
+        hook = libraries.user_class_hook(cls)
+        return hook(self, cls, instance, node) if hook is not None else instance
 
     _expression_handlers: dict[type, Callable[["Interpreter", cst.CSTNode, Scope], Value]] = {
         cst.Name: _eval_name,  # type: ignore[dict-item]
@@ -1353,47 +837,13 @@ class Interpreter:
     }
 
 
-def _items(value: Value, node: cst.CSTNode) -> list[tuple[Value, cst.CSTNode]]:
-    """The items of a list/tuple value with their nodes; a single value as one item."""
-    if isinstance(value, Sequence) and isinstance(value.node, (cst.List, cst.Tuple)):
-        return [(v, e.value) for v, e in zip(value.items, value.node.elements)]
-    if isinstance(value, Sequence):
-        return [(v, node) for v in value.items]
-    if isinstance(value, Mapping):
-        return []
-    return [(value, node)]
-
-
-_LABEL_METRICS = frozenset(
-    {"accuracy_score", "f1_score", "precision_score", "recall_score", "confusion_matrix", "classification_report",
-     "balanced_accuracy_score", "precision_recall_fscore_support", "cohen_kappa_score", "matthews_corrcoef",
-     "jaccard_score", "fbeta_score"}
-)
-
-
-def _keras_dataset(qualname: str) -> bool:
-    """keras.datasets.<name>.load_data: ((x_train, y_train), (x_test, y_test))."""
-    return qualname.startswith("keras.datasets.") and qualname.endswith(".load_data")
-
-
-def _flattening_reshape(args: Args) -> bool:
-    shape = [v for v, _ in args.positional]
-    if len(shape) == 1 and isinstance(shape[0], Sequence):
-        shape = list(shape[0].items)
-    return len(shape) == 1 and _const(shape[0], int) == -1
-
-
 def _with_name_role(value: Value, target: cst.Name) -> Value:
     """Data bound to a name like X_test takes that role when no split gave it one."""
     role = role_from_name(target.value)
     if role is None:
         return value
     if isinstance(value, Data):
-        if value.role is None and value.prediction is None:
-            return value.derived(value.node or target, role=role, role_node=target)
-        if value.role == "test" and role == "validation" and value.role_node is not None:
-            return value.derived(value.node or target, role=role)  # a held-out part named as validation
-        return value
+        return lineage.named_role(value, value.node or target, role, target)
     if value is UNKNOWN_VALUE and role in ("test", "validation"):
         return Data(target, role=role, role_node=target)
     return value

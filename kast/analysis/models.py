@@ -2,6 +2,10 @@
 
 `Model` is mutable while the script is walked (`model.add(...)` appends); rules
 read `Model.output_layers()` and the snapshots taken at each `compile` call.
+
+Every layer carries its role, read from the library tables
+(`kast.libraries.keras.layers`) when it is made; the output layer is found by
+walking the model's last layers by role.
 """
 
 from __future__ import annotations
@@ -11,9 +15,21 @@ from typing import NamedTuple
 
 import libcst as cst
 
-from kast.analysis import keras_api
 from kast.analysis.values import UNKNOWN, Fact, Known, Value
 
+# What a layer does to the values that flow through it.
+WIDTH = "width"  # sets the output width (Dense, convolutions, recurrent layers); may apply an activation
+ACTIVATION = "activation"  # applies an activation and nothing else (Activation, Softmax, ReLU)
+IDENTITY = "identity"  # leaves the values as they are at inference (Dropout, noise, Identity)
+RESHAPE = "reshape"  # the same values in another shape (Flatten, Reshape, Permute)
+POOL = "pool"  # pools over positions, keeping the channels (GlobalAveragePooling2D, MaxPooling2D)
+NORMALIZATION = "normalization"  # an affine map per unit learnt in training (BatchNormalization)
+INPUT = "input"  # marks the input of a Sequential model
+WRAPPER = "wrapper"  # applies the layer it wraps (TimeDistributed)
+PREPROCESSING = "preprocessing"  # learns from data with adapt() (Normalization, TextVectorization)
+FIXED = "fixed"  # a fixed transform of the input (Rescaling, Resizing)
+AUGMENTATION = "augmentation"  # random augmentation while training (RandomFlip, RandomRotation)
+OTHER = "other"  # anything else: the values change in ways kast does not follow
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Layer(Value):
@@ -25,6 +41,12 @@ class Layer(Value):
     activation: Fact[str] = UNKNOWN  # canonical activation name; "linear" when absent
     name: Fact[str] = UNKNOWN
     inner: "Layer | None" = None  # the wrapped layer of TimeDistributed
+    role: str = OTHER
+
+    @property
+    def effective(self) -> "Layer":
+        """The layer that acts: the wrapped one for TimeDistributed."""
+        return self.inner if self.role == WRAPPER and self.inner is not None else self
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,12 +118,6 @@ class Model(Value):
         return None
 
 
-def _activation_of(layer: Layer) -> str | None:
-    if layer.kind == "Activation":
-        return layer.activation.value if isinstance(layer.activation, Known) else "?"
-    return keras_api.ACTIVATION_LAYERS.get(layer.kind)
-
-
 def _output_from_chain(chain: list[Layer]) -> OutputLayer | None:
     """Output facts from layers listed last first, e.g. [Dropout, Softmax, Dense, ...].
 
@@ -109,19 +125,17 @@ def _output_from_chain(chain: list[Layer]) -> OutputLayer | None:
     """
     activation: Fact[str] | None = None
     trailing: list[Layer] = []
-    for layer in chain:
-        if layer.kind == "TimeDistributed" and layer.inner is not None:
-            layer = layer.inner
-        if layer.kind in keras_api.PASS_THROUGH_LAYERS:
+    for listed in chain:
+        layer = listed.effective
+        if layer.role == IDENTITY:
             if activation is None:
                 trailing.append(layer)
             continue
-        act = _activation_of(layer)
-        if act is not None:
+        if layer.role == ACTIVATION:
             if activation is None:
-                activation = Known(act, layer.node) if act != "?" else UNKNOWN
+                activation = layer.activation if isinstance(layer.activation, Known) else UNKNOWN
             continue
-        if layer.kind in keras_api.UNIT_ARGUMENT:
+        if layer.role == WIDTH:
             if activation is None:
                 activation = layer.activation
             return OutputLayer(
@@ -136,21 +150,15 @@ def _output_from_chain(chain: list[Layer]) -> OutputLayer | None:
     return None
 
 
-def _sets_width(layer: Layer) -> bool:
-    if layer.kind == "TimeDistributed" and layer.inner is not None:
-        layer = layer.inner
-    return layer.kind in keras_api.UNIT_ARGUMENT
-
-
 def _sequential_output(entries: list[SequentialEntry]) -> tuple[OutputLayer, ...] | None:
     chain: list[Layer] = []
     for entry in reversed(entries):
         if entry.conditional or not isinstance(entry.layer, Layer):
             return None
-        if entry.layer.kind in keras_api.INPUT_LAYERS:
+        if entry.layer.role == INPUT:
             break
         chain.append(entry.layer)
-        if _sets_width(entry.layer):
+        if entry.layer.effective.role == WIDTH:
             break
     out = _output_from_chain(chain)
     return (out,) if out is not None else None
@@ -163,7 +171,7 @@ def _tensor_output(value: Value) -> OutputLayer | None:
         if not isinstance(current, Tensor) or current.layer is None:
             break
         chain.append(current.layer)
-        if _sets_width(current.layer):
+        if current.layer.effective.role == WIDTH:
             break
         current = current.source
     return _output_from_chain(chain)
@@ -176,13 +184,14 @@ def _tensor_output(value: Value) -> OutputLayer | None:
 class Loss(Value):
     """A Keras loss: `"bce"`, `keras.losses.binary_crossentropy` or `BinaryCrossentropy(...)`."""
 
-    name: str  # canonical loss name (keras_api)
+    name: str  # canonical loss name (kast.libraries.keras.losses)
     from_logits: Fact[bool]
     node: cst.CSTNode
+    probability: bool = False  # a probability loss (crossentropy, focal, KL divergence)
 
     @property
     def is_probability(self) -> bool:
-        return self.name in keras_api.PROBABILITY_LOSSES
+        return self.probability
 
 
 @dataclass(frozen=True, slots=True, eq=False)

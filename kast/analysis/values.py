@@ -140,11 +140,6 @@ class UserClass(Value):
                 return f
         return None
 
-    @property
-    def is_keras_model(self) -> bool:
-        return any(b in ("keras.Model", "keras.models.Model", "keras.Sequential", "keras.models.Sequential")
-                   for b in self.bases)
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Method(Value):

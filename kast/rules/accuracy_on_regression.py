@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.dataflow import Data
 from kast.analysis.models import CompileCall
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import losses as keras_losses
 from kast.rules.base import Finding, snippet
 from kast.rules.compile_facts import is_accuracy
 
@@ -94,7 +94,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         call = trained.compile
         if call.outputs is None or len(call.outputs) != 1:
             continue  # metrics of a multi-output model may be meant for another head
-        if trained.activation != "linear" or trained.loss.name not in keras_api.REGRESSION_LOSSES:
+        if trained.activation != "linear" or trained.loss.name not in keras_losses.REGRESSION_LOSSES:
             continue
         if _trained_on_class_labels(call):
             continue

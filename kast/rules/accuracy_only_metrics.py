@@ -27,11 +27,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Metric
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
+from kast.libraries.keras import losses as keras_losses
 from kast.rules.base import Finding
 from kast.rules.compile_facts import classifier_evidence, is_any_accuracy, losses
 
@@ -102,7 +102,7 @@ def check(picture: Picture) -> Iterator[Finding]:
 
 
 def _binary(call: CompileCall) -> bool:
-    if any(loss.name in keras_api.BINARY_LOSSES for loss in losses(call)):
+    if any(loss.name in keras_losses.BINARY_LOSSES for loss in losses(call)):
         return True
     return any(output.activation == Known("sigmoid") for output in call.outputs or ())
 

@@ -35,9 +35,9 @@ from typing import Iterator
 
 import libcst as cst
 
-from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import activations as keras_activations
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan, snippet
 
@@ -76,7 +76,7 @@ model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=Fal
 def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
         activation = trained.activation
-        if trained.from_logits is not True or activation not in keras_api.PROBABILITY_ACTIVATIONS:
+        if trained.from_logits is not True or activation not in keras_activations.PROBABILITY:
             continue
         logits_node = trained.loss.from_logits.node if trained.loss.from_logits.node is not None else trained.loss.node  # type: ignore[union-attr]
         fix = None

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Loss, Metric
 from kast.analysis.values import Known, Mapping, Sequence
+from kast.libraries.keras import activations as keras_activations
+from kast.libraries.keras import metrics as keras_metrics
 
 # `metrics=["accuracy"]`: Keras picks binary/categorical/sparse accuracy from the loss.
 ACCURACY_STRINGS = frozenset({"accuracy", "acc"})
@@ -26,8 +27,8 @@ def is_accuracy(metric: Metric) -> bool:
 def is_any_accuracy(metric: Metric) -> bool:
     """Any accuracy flavour: 'accuracy', 'binary_accuracy', `CategoricalAccuracy()` ..."""
     if metric.is_class:
-        return metric.name in keras_api.CLASSIFICATION_METRIC_CLASSES
-    return metric.name in keras_api.CLASSIFICATION_METRIC_STRINGS
+        return metric.name in keras_metrics.CLASSIFICATION_CLASSES
+    return metric.name in keras_metrics.CLASSIFICATION_STRINGS
 
 
 def losses(call: CompileCall) -> list[Loss]:
@@ -50,7 +51,7 @@ def classifier_evidence(call: CompileCall) -> tuple[cst.CSTNode, str, str] | Non
     None when nothing known says the model classifies.
     """
     for output in call.outputs or ():
-        if isinstance(output.activation, Known) and output.activation.value in keras_api.PROBABILITY_ACTIVATIONS:
+        if isinstance(output.activation, Known) and output.activation.value in keras_activations.PROBABILITY:
             node = output.activation.node or output.node
             return node, f"{output.activation.value} output layer", "probabilities"
     for loss in losses(call):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kast.analysis import keras_api
+from kast.libraries.keras import losses as keras_losses
 
 
 def string_replaced(node: cst.CSTNode, text: str) -> cst.SimpleString | None:
@@ -88,7 +88,7 @@ def loss_replaced(node: cst.CSTNode, canonical: str) -> cst.CSTNode | None:
     if isinstance(node, cst.SimpleString):
         return string_replaced(node, canonical)
     if isinstance(node, cst.Call):
-        class_name = keras_api.loss_class_name(canonical)
+        class_name = keras_losses.class_name(canonical)
         return node.with_changes(func=renamed(node.func, class_name)) if class_name and renamed(
             node.func, class_name) else None
     return renamed(node, canonical)

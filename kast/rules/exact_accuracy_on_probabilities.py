@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Metric
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
+from kast.libraries.keras import activations as keras_activations
+from kast.libraries.keras import losses as keras_losses
 from kast.rules.base import Finding
 from kast.rules.compile_facts import classifier_evidence, losses
 
@@ -116,7 +117,7 @@ def _in_update_state(picture: Picture) -> Iterator[Finding]:
         output = use.prediction.output
         if use.prediction.post != "raw" or output is None or not isinstance(output.activation, Known):
             continue
-        if output.activation.value not in keras_api.PROBABILITY_ACTIVATIONS:
+        if output.activation.value not in keras_activations.PROBABILITY:
             continue
         activation = output.activation.value
         wanted = "BinaryAccuracy" if activation == "sigmoid" else "CategoricalAccuracy (SparseCategoricalAccuracy for integer labels)"
@@ -159,9 +160,9 @@ def _wanted(call: CompileCall) -> str:
     names = {loss.name for loss in losses(call)}
     if names & {"sparse_categorical_crossentropy"}:
         return "keras.metrics.SparseCategoricalAccuracy()"
-    if names & keras_api.CATEGORICAL_LOSSES:
+    if names & keras_losses.CATEGORICAL_LOSSES:
         return "keras.metrics.CategoricalAccuracy()"
-    if names & keras_api.BINARY_LOSSES:
+    if names & keras_losses.BINARY_LOSSES:
         return "keras.metrics.BinaryAccuracy()"
     activations = {o.activation.value for o in call.outputs or () if isinstance(o.activation, Known)}
     units = {o.units.value for o in call.outputs or () if isinstance(o.units, Known)}

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
-from kast.analysis.models import Layer, Model, Tensor
+from kast.analysis.models import ACTIVATION, IDENTITY, INPUT, WIDTH, Layer, Model, Tensor
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known, Value
 from kast.diagnostics import Severity
+from kast.libraries.keras import activations as keras_activations
+from kast.libraries.keras import layers as keras_layers
 from kast.rules.base import Finding, snippet
 
 CODE = "K503"
@@ -111,10 +112,6 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
 """,
 )
 
-# Layers after the activation that leave its values as they are.
-_HARMLESS = frozenset({"ActivityRegularization", "Identity", "ReLU", "LeakyReLU", "ELU"})
-# Activations that are the identity on [0, 1].
-_IDENTITY_ON_PROBABILITIES = frozenset({"linear", "relu", "relu6", "elu", "leaky_relu"})
 _MAX_CHAIN = 200
 
 
@@ -142,7 +139,7 @@ def _output_chains(model: Model) -> list[list[Layer | None]]:
             if entry.conditional or not isinstance(entry.layer, Layer):
                 chain.append(None)
                 break
-            if entry.layer.kind in keras_api.INPUT_LAYERS:
+            if entry.layer.role == INPUT:
                 break
             chain.append(entry.layer)
         return [chain]
@@ -161,20 +158,16 @@ def _output_chains(model: Model) -> list[list[Layer | None]]:
 
 def _probability_activation(layer: Layer) -> str | None:
     """'sigmoid' or 'softmax' when this layer applies it."""
-    if layer.kind == "TimeDistributed" and layer.inner is not None:
-        layer = layer.inner
-    if layer.kind == "Softmax":
-        return "softmax"
-    if layer.kind == "Activation" or layer.kind in keras_api.UNIT_ARGUMENT:
-        if isinstance(layer.activation, Known) and layer.activation.value in keras_api.PROBABILITY_ACTIVATIONS:
-            return layer.activation.value
+    layer = layer.effective
+    if layer.role in (ACTIVATION, WIDTH) and isinstance(layer.activation, Known) \
+            and layer.activation.value in keras_activations.PROBABILITY:
+        return layer.activation.value
     return None
 
 
 def _width(layer: Layer) -> int | None:
-    if layer.kind == "TimeDistributed" and layer.inner is not None:
-        layer = layer.inner
-    if layer.kind in keras_api.UNIT_ARGUMENT and isinstance(layer.units, Known):
+    layer = layer.effective
+    if layer.role == WIDTH and isinstance(layer.units, Known):
         return layer.units.value
     return None
 
@@ -195,9 +188,7 @@ def _layer_after_activation(chain: list[Layer | None]) -> tuple[Layer, Layer, st
         activation = _probability_activation(layer)
         if activation is not None:
             return _judge_tail(tail, layer, activation, chain[index:])
-        inner = layer.inner if layer.kind == "TimeDistributed" and layer.inner is not None else layer
-        if (inner.kind in keras_api.PASS_THROUGH_LAYERS or inner.kind in keras_api.UNIT_ARGUMENT
-                or inner.kind == "Activation" or inner.kind in keras_api.ACTIVATION_LAYERS):
+        if layer.effective.role in (IDENTITY, WIDTH, ACTIVATION):
             tail.append(layer)
             continue
         return None  # a layer kast does not model (Reshape, Lambda, ...): stay silent
@@ -219,15 +210,15 @@ def _judge_tail(tail: list[Layer], activated: Layer, activation: str,
 
 
 def _harmless(layer: Layer) -> bool:
-    if layer.kind in _HARMLESS:
-        return True
-    return (layer.kind == "Activation" and isinstance(layer.activation, Known)
-            and layer.activation.value in _IDENTITY_ON_PROBABILITIES)
+    """A layer that leaves probabilities as they are, in training as at inference."""
+    if layer.role == IDENTITY:
+        return not keras_layers.row(layer.kind).noise
+    return (layer.role == ACTIVATION and isinstance(layer.activation, Known)
+            and layer.activation.value in keras_activations.IDENTITY_ON_UNIT_INTERVAL)
 
 
 def _width_setting(layer: Layer) -> bool:
-    inner = layer.inner if layer.kind == "TimeDistributed" and layer.inner is not None else layer
-    return inner.kind in keras_api.UNIT_ARGUMENT
+    return layer.effective.role == WIDTH
 
 
 def _upstream_width(upstream: list[Layer | None]) -> int | None:
@@ -237,21 +228,19 @@ def _upstream_width(upstream: list[Layer | None]) -> int | None:
             return None
         if _width_setting(layer):
             return _width(layer)
-        inner = layer.inner if layer.kind == "TimeDistributed" and layer.inner is not None else layer
-        if not (inner.kind in keras_api.PASS_THROUGH_LAYERS or inner.kind == "Activation"
-                or inner.kind in keras_api.ACTIVATION_LAYERS):
+        if layer.effective.role not in (IDENTITY, ACTIVATION):
             return None
     return None
 
 
 def _finding(picture: Picture, follower: Layer, activated: Layer, activation: str) -> Finding:
     follower_text = snippet(picture, follower.node)
-    kind = follower.inner.kind if follower.kind == "TimeDistributed" and follower.inner is not None else follower.kind
-    if kind in keras_api.PASS_THROUGH_LAYERS:
+    role = follower.effective.role
+    if role == IDENTITY:
         effect = (f"while training it zeroes and rescales the {activation} probabilities, so the loss sees values "
                   "above 1" + (" and rows that no longer sum to 1" if activation == "softmax" else "")
                   + ", and the activated values are not what the model outputs")
-    elif kind in keras_api.UNIT_ARGUMENT:
+    elif role == WIDTH:
         effect = ("it turns the probabilities back into unbounded scores, so the loss and predict() no longer "
                   "see probabilities")
     else:

@@ -41,9 +41,9 @@ from typing import Iterator
 
 import libcst as cst
 
-from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan, snippet
 
@@ -108,10 +108,10 @@ def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
         if trained.activation != "linear" or not trained.loss.is_probability or trained.from_logits is not False:
             continue
-        binary = trained.loss.name in keras_api.BINARY_LOSSES
+        binary = trained.loss.name in keras_losses.BINARY_LOSSES
         wanted = "sigmoid" if binary else "softmax"
-        loss_class = keras_api.loss_class_name(trained.loss.name) \
-            if trained.loss.name in keras_api.LOGITS_LOSSES else None
+        loss_class = keras_losses.class_name(trained.loss.name) \
+            if trained.loss.name in keras_losses.LOGITS else None
         logits_fix = (f", or keep the logits and use keras.losses.{loss_class}(from_logits=True)"
                       f" (then apply {wanted} to predict() output)") if loss_class else ""
         yield Finding(

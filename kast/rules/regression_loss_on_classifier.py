@@ -29,9 +29,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import activations as keras_activations
+from kast.libraries.keras import losses as keras_losses
+from kast.libraries.keras import metrics as keras_metrics
 from kast.rules.base import Finding, snippet
 
 CODE = "K108"
@@ -66,14 +68,14 @@ model.compile(optimizer="adam", loss="mse", metrics=["mae"])
 
 def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
-        if trained.activation not in keras_api.PROBABILITY_ACTIVATIONS:
+        if trained.activation not in keras_activations.PROBABILITY:
             continue
-        if trained.loss.name not in keras_api.REGRESSION_LOSSES:
+        if trained.loss.name not in keras_losses.REGRESSION_LOSSES:
             continue
         metric = next(
             (m for m in trained.compile.metrics
-             if (m.is_class and m.name in keras_api.CLASSIFICATION_METRIC_CLASSES)
-             or (not m.is_class and m.name in keras_api.CLASSIFICATION_METRIC_STRINGS)),
+             if (m.is_class and m.name in keras_metrics.CLASSIFICATION_CLASSES)
+             or (not m.is_class and m.name in keras_metrics.CLASSIFICATION_STRINGS)),
             None,
         )
         if metric is None:

@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
-from kast.analysis.models import Layer, Model
+from kast.analysis.models import ACTIVATION, NORMALIZATION, WIDTH, Layer, Model
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
+from kast.libraries.keras import layers as keras_layers
 from kast.rules.base import Finding
 
 CODE = "K502"
@@ -112,10 +112,6 @@ model = keras.Sequential([
 )
 
 _SATURATING = frozenset({"sigmoid", "tanh"})
-_NORMALIZATION = frozenset({"BatchNormalization", "LayerNormalization", "GroupNormalization",
-                            "UnitNormalization", "SyncBatchNormalization"})
-# Recurrent layers use tanh by design, with gates that carry the gradient.
-_RECURRENT = frozenset({"SimpleRNN", "LSTM", "GRU"})
 _RUN = 3
 
 
@@ -149,14 +145,14 @@ def _hidden_layers(model: Model) -> list[Layer | None]:
         for entry in model.entries
     ]
     last_width = max((i for i, layer in enumerate(layers)
-                      if layer is not None and layer.kind in keras_api.UNIT_ARGUMENT), default=None)
+                      if layer is not None and layer.role == WIDTH), default=None)
     if last_width is None or any(layer is None for layer in layers[last_width:]):
         return []  # the output layer is not certain
     return layers[:last_width]
 
 
 def _activation(layer: Layer) -> str | None:
-    if layer.kind == "Activation" or (layer.kind in keras_api.UNIT_ARGUMENT and layer.kind not in _RECURRENT):
+    if layer.kind == "Activation" or (layer.role == WIDTH and not _recurrent(layer)):
         return layer.activation.value if isinstance(layer.activation, Known) else None
     return None
 
@@ -167,17 +163,22 @@ def _saturating_runs(model: Model) -> list[list[Layer]]:
     pending: Layer | None = None  # a linear Dense whose activation follows as an Activation layer
     for layer in _hidden_layers(model):
         activation = _activation(layer) if layer is not None else None
-        if layer is None or layer.kind in _NORMALIZATION or layer.kind in _RECURRENT:
+        if layer is None or layer.role == NORMALIZATION or _recurrent(layer):
             current, pending = _close(runs, current), None
         elif activation in _SATURATING:
             current.append(pending if layer.kind == "Activation" and pending is not None else layer)
             pending = None
-        elif layer.kind in keras_api.UNIT_ARGUMENT and activation == "linear":
+        elif layer.role == WIDTH and activation == "linear":
             pending = layer  # Dense(...) then Activation("tanh"): one hidden layer
-        elif layer.kind in keras_api.UNIT_ARGUMENT or layer.kind == "Activation" or layer.kind in keras_api.ACTIVATION_LAYERS:
+        elif layer.role in (WIDTH, ACTIVATION):
             current, pending = _close(runs, current), None  # relu & co. or an unknown activation
     _close(runs, current)
     return runs
+
+
+def _recurrent(layer: Layer) -> bool:
+    """Recurrent layers use tanh by design, with gates that carry the gradient."""
+    return keras_layers.row(layer.kind).recurrent
 
 
 def _close(runs: list[list[Layer]], current: list[Layer]) -> list[Layer]:

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan, snippet
 
@@ -72,7 +72,7 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
 
 def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
-        if trained.units != 1 or trained.loss.name not in keras_api.CATEGORICAL_LOSSES:
+        if trained.units != 1 or trained.loss.name not in keras_losses.CATEGORICAL_LOSSES:
             continue
         binary = trained.loss.name.replace("categorical", "binary")
         replacement = edits.loss_replaced(trained.loss.node, binary)

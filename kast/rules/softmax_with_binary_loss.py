@@ -34,9 +34,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan, snippet
 
@@ -78,7 +78,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         units = trained.units
         if trained.activation != "softmax" or units is None or units < 2:
             continue
-        if trained.loss.name not in keras_api.BINARY_LOSSES:
+        if trained.loss.name not in keras_losses.BINARY_LOSSES:
             continue
         categorical = trained.loss.name.replace("binary", "categorical")
         replacement = edits.loss_replaced(trained.loss.node, categorical)

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis import keras_api
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import activations as keras_activations
+from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan, snippet
 
@@ -79,11 +80,11 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
         activation = trained.activation
-        if activation not in keras_api.UNBOUNDED_ACTIVATIONS:
+        if activation not in keras_activations.UNBOUNDED:
             continue
         if not trained.loss.is_probability or trained.from_logits is not False:
             continue
-        wanted = "sigmoid" if trained.loss.name in keras_api.BINARY_LOSSES else "softmax"
+        wanted = "sigmoid" if trained.loss.name in keras_losses.BINARY_LOSSES else "softmax"
         replacement = edits.activation_replaced(trained.activation_node, wanted) \
             if trained.activation_node is not trained.output.node else None
         yield Finding(

@@ -1,0 +1,116 @@
+"""What kast knows about other people's code: library behaviour as data, by canonical name.
+
+The interpreter (`kast.analysis.interpreter`) knows Python; what a library call
+does is looked up here.  Each library has its module (`keras/`, `sklearn`,
+`numpy`, `pandas`, `tensorflow`, `imblearn`) holding rows of data for the
+common cases and hooks for the few calls that need code.  A module may define:
+
+- `FUNCTIONS`: canonical name -> `Callee(hook, row)` for calls of imported names;
+- `resolve(qualname)`: a `Callee` for names that follow a pattern (every class
+  under `keras.layers` is a layer);
+- `METHODS`: value type -> {method name: hook(context, method, args, node)};
+- `ATTRIBUTES`: value type -> {attribute name: lineage effect}.
+
+Teaching kast a function is one row in the module of its library.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from kast.analysis.calls import Callee
+from kast.analysis.models import Layer, Model
+from kast.analysis.values import UserClass, Value
+from kast.libraries import imblearn, keras, numpy, pandas, sklearn, tensorflow
+from kast.libraries.keras import layers as keras_layers
+from kast.libraries.keras import models as keras_models
+from kast.libraries.keras.names import KERAS_PACKAGES, is_keras
+from kast.libraries.keras.names import canonical as keras_canonical
+
+LIBRARIES = (*keras.MODULES, sklearn, imblearn, numpy, pandas, tensorflow)
+
+# Old module paths that moved, by their current one.
+_MOVED = (
+    ("sklearn.cross_validation.", "sklearn.model_selection."),
+    ("sklearn.grid_search.", "sklearn.model_selection."),
+)
+
+FUNCTIONS: dict[str, Callee] = {}
+_RESOLVERS: list[Callable[[str], Callee | None]] = []
+METHODS: dict[type, dict[str, Callable[..., Value]]] = {}
+ATTRIBUTES: dict[type, dict[str, str]] = {}
+for _library in LIBRARIES:
+    FUNCTIONS.update(getattr(_library, "FUNCTIONS", {}))
+    if hasattr(_library, "resolve"):
+        _RESOLVERS.append(_library.resolve)
+    for _kind, _table in getattr(_library, "METHODS", {}).items():
+        METHODS.setdefault(_kind, {}).update(_table)
+    for _kind, _effects in getattr(_library, "ATTRIBUTES", {}).items():
+        ATTRIBUTES.setdefault(_kind, {}).update(_effects)
+
+TRACKED_METHODS = keras_models.TRACKED_METHODS
+
+_FOUND: dict[str, Callee | None] = {}
+
+
+def canonical(qualname: str) -> str:
+    """The one name kast knows an imported object by, whatever the import style."""
+    qualname = keras_canonical(qualname)
+    for old, new in _MOVED:
+        if qualname.startswith(old):
+            return new + qualname[len(old):]
+    return qualname
+
+
+def function(qualname: str) -> Callee | None:
+    """What calling the imported object `qualname` does; None when kast does not know it."""
+    try:
+        return _FOUND[qualname]
+    except KeyError:
+        pass
+    found = FUNCTIONS.get(qualname)
+    if found is None:
+        for resolve in _RESOLVERS:
+            found = resolve(qualname)
+            if found is not None:
+                break
+    _FOUND[qualname] = found
+    return found
+
+
+def method(receiver: Value, name: str) -> Callable[..., Value] | None:
+    """The hook of `receiver.name(...)` for a value kast models; None when unknown."""
+    table = METHODS.get(type(receiver))
+    return table.get(name) if table is not None else None
+
+
+def attribute(owner: Value, name: str) -> str | None:
+    """The lineage effect of reading `owner.name` (`df.values`); None when it is not data."""
+    table = ATTRIBUTES.get(type(owner))
+    return table.get(name) if table is not None else None
+
+
+def call_object(value: Value) -> Callable[..., Value] | None:
+    """The hook of calling a library object kast models (`layer(x)`, `model(x)`)."""
+    if isinstance(value, Layer):
+        return keras_layers.apply_layer
+    if isinstance(value, Model):
+        return keras_models.call_model
+    return None
+
+
+def user_class_hook(cls: UserClass) -> Callable[..., Value] | None:
+    """What instantiating a user class adds to it (a Keras model subclass is a model)."""
+    return keras_models.subclassed if keras_models.is_model_class(cls) else None
+
+
+def star_import(module: str, name: str) -> str | None:
+    """The canonical name `name` has after `from module import *`, when kast knows it."""
+    if is_keras(module) and name[:1].isupper():
+        return canonical(f"{module}.{name}")
+    return None
+
+
+def is_framework(module: str) -> bool:
+    """True when importing `module` means the script uses Keras."""
+    return module.split(".", 1)[0] in KERAS_PACKAGES

@@ -1,0 +1,128 @@
+"""numpy: what its functions and array methods do to the data facts.
+
+A row is the lineage effect of the call (`kast.analysis.lineage`); the few
+calls that act on predictions (argmax, round) and the random label makers are
+hooks.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kast.analysis import lineage
+from kast.analysis.calls import Args, Callee, Context, const
+from kast.analysis.dataflow import Data, Labels, PredictionUse
+from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Ref, Sequence, Value
+from kast.libraries import common
+from kast.libraries.common import effect, source
+
+
+def argmax(context: Context, data: Data, axis_arg: tuple[Value, cst.Arg] | None, node: cst.Call) -> Value:
+    """`np.argmax(p, axis=...)` / `p.argmax(...)`: class ids from the prediction."""
+    if data.prediction is None:
+        return data.derived(node, labels=None)
+    axis = const(axis_arg[0], int) if axis_arg is not None else None
+    if data.prediction.post == "raw":
+        context.picture.prediction_uses.append(PredictionUse(
+            "argmax", data.prediction, node, axis=axis if isinstance(axis, int) else None))
+    return data.derived(node, prediction=data.prediction._replace(post="argmax"))
+
+
+def round_(context: Context, data: Data, node: cst.Call) -> Value:
+    """`np.round(p)` / `p.round()`: the prediction rounded to 0 or 1."""
+    if data.prediction is None:
+        return data.derived(node)
+    if data.prediction.post == "raw":
+        context.picture.prediction_uses.append(PredictionUse("round", data.prediction, node))
+    return data.derived(node, prediction=data.prediction._replace(post="rounded"))
+
+
+def _argmax_function(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    first = args.positional[0][0] if args.positional else None
+    if not isinstance(first, Data):
+        return UNKNOWN_VALUE
+    # Without an axis, numpy flattens and TensorFlow reduces axis 0: not the class axis.
+    return argmax(context, first, args.get("axis", 1), node)
+
+
+def _round_function(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    first = args.positional[0][0] if args.positional else None
+    return round_(context, first, node) if isinstance(first, Data) else UNKNOWN_VALUE
+
+
+def _where(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    first = args.positional[0][0] if args.positional else None
+    if isinstance(first, Data) and len(args.positional) == 3:
+        return first.derived(node)
+    return UNKNOWN_VALUE
+
+
+def _random_integers(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.random.randint(0, k, size=n)`: integer class labels (a vector of them)."""
+    size = args.get("size", 2)
+    if size is not None:
+        shape = size[0]
+        if isinstance(shape, Sequence):
+            dims = [const(v, int) for v in shape.items]
+            if len(dims) > 2 or (len(dims) == 2 and dims[1] != 1):
+                return Data(node)
+        elif not isinstance(shape, Const):
+            return Data(node)
+    return Data(node, labels=Labels("integer", node))
+
+
+def _default_rng(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    return Ref("numpy.random.Generator")
+
+
+def _argmax_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    assert isinstance(method.receiver, Data)
+    return argmax(context, method.receiver, args.get("axis", 0), node)
+
+
+def _round_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    assert isinstance(method.receiver, Data)
+    return round_(context, method.receiver, node)
+
+
+def _reshape_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    assert isinstance(method.receiver, Data)
+    shape = [v for v, _ in args.positional]
+    if len(shape) == 1 and isinstance(shape[0], Sequence):
+        shape = list(shape[0].items)
+    flat = len(shape) == 1 and const(shape[0], int) == -1
+    return lineage.apply(lineage.FLATTEN if flat else lineage.RESHAPE, method.receiver, node)
+
+
+FUNCTIONS = {
+    **{f"numpy.{name}": source() for name in ("load", "loadtxt", "genfromtxt", "fromfile")},
+    **{f"numpy.{name}": Callee(common.concatenate) for name in ("concatenate", "vstack", "row_stack", "append")},
+    "numpy.argmax": Callee(_argmax_function),
+    **{f"numpy.{name}": Callee(_round_function) for name in ("round", "rint", "around")},
+    "numpy.where": Callee(_where),
+    **{f"numpy.{name}": effect(lineage.KEEP) for name in ("array", "asarray", "copy", "expand_dims")},
+    **{f"numpy.{name}": effect(lineage.FLATTEN) for name in ("squeeze", "ravel")},
+    **{f"numpy.{name}": effect(lineage.VALUES) for name in ("log1p", "log", "sqrt", "clip", "nan_to_num")},
+    "numpy.float32": effect(lineage.CAST),
+    "numpy.random.randint": Callee(_random_integers),
+    "numpy.random.Generator.integers": Callee(_random_integers),
+    "numpy.random.default_rng": Callee(_default_rng),
+}
+
+METHODS = {Data: {
+    "copy": common.method(lineage.KEEP),
+    "__array__": common.method(lineage.KEEP),
+    "reshape": _reshape_method,
+    **{name: common.method(lineage.FLATTEN) for name in ("ravel", "flatten", "squeeze")},
+    "astype": common.method(lineage.CAST),
+    "argmax": _argmax_method,
+    "round": _round_method,
+}}
+
+
+def resolve(qualname: str) -> Callee | None:
+    """numpy's readers: `np.load*` and the like start new data."""
+    module, _, name = qualname.rpartition(".")
+    if module == "numpy" and name.startswith(("read_", "load")):
+        return source()
+    return None

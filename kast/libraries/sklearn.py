@@ -1,0 +1,137 @@
+"""scikit-learn: preprocessors and what they learn, splits, and the label-based metrics.
+
+One row per class: its kind, and what `fit()` learns from the data
+("statistics" such as a mean, a "vocabulary" of categories or words, or
+"nothing" for a stateless transform such as `PolynomialFeatures`).  A
+preprocessor that learns nothing cannot leak test statistics.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kast.analysis.calls import Args, Callee, Context
+from kast.analysis.dataflow import Data, Estimator, PredictionUse
+from kast.analysis.values import UNKNOWN_VALUE, Const, Value
+from kast.libraries import common
+from kast.libraries.common import EstimatorRow
+
+_STATISTICS = "statistics"
+_VOCABULARY = "vocabulary"
+_NOTHING = "nothing"
+
+
+def _rows(module: str, kind: str, learns: str, *names: str, labels: str | None = None) -> dict[str, EstimatorRow]:
+    return {f"sklearn.{module}.{name}": EstimatorRow(kind, learns, labels) for name in names}
+
+
+ESTIMATORS: dict[str, EstimatorRow] = {
+    **_rows("preprocessing", "scaler", _STATISTICS, "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler",
+            "QuantileTransformer", "PowerTransformer", "KBinsDiscretizer", "SplineTransformer", "KernelCenterer"),
+    **_rows("preprocessing", "scaler", _NOTHING, "Normalizer", "Binarizer", "PolynomialFeatures",
+            "FunctionTransformer"),
+    **_rows("preprocessing", "encoder", _VOCABULARY, "OrdinalEncoder", "MultiLabelBinarizer"),
+    **_rows("preprocessing", "scaler", _STATISTICS, "TargetEncoder"),  # learns the target's means: a leak
+    **_rows("preprocessing", "encoder", _VOCABULARY, "LabelEncoder", labels="integer"),
+    **_rows("preprocessing", "encoder", _VOCABULARY, "LabelBinarizer"),
+    **_rows("preprocessing", "encoder", _VOCABULARY, "OneHotEncoder"),
+    **_rows("impute", "imputer", _STATISTICS, "SimpleImputer", "KNNImputer", "IterativeImputer", "MissingIndicator"),
+    **_rows("decomposition", "decomposition", _STATISTICS, "PCA", "IncrementalPCA", "KernelPCA", "SparsePCA",
+            "TruncatedSVD", "NMF", "FastICA", "FactorAnalysis", "LatentDirichletAllocation", "DictionaryLearning",
+            "MiniBatchSparsePCA", "MiniBatchNMF"),
+    **_rows("random_projection", "decomposition", _NOTHING, "GaussianRandomProjection",
+            "SparseRandomProjection"),
+    **_rows("manifold", "decomposition", _STATISTICS, "TSNE", "Isomap", "LocallyLinearEmbedding", "MDS",
+            "SpectralEmbedding"),
+    **_rows("feature_selection", "selector", _STATISTICS, "SelectKBest", "SelectPercentile", "VarianceThreshold",
+            "RFE", "RFECV", "SelectFromModel", "SequentialFeatureSelector", "GenericUnivariateSelect",
+            "SelectFpr", "SelectFdr", "SelectFwe"),
+    **_rows("feature_extraction.text", "vectorizer", _VOCABULARY, "CountVectorizer", "TfidfVectorizer"),
+    **_rows("feature_extraction.text", "vectorizer", _STATISTICS, "TfidfTransformer"),
+    **_rows("feature_extraction.text", "vectorizer", _NOTHING, "HashingVectorizer"),
+    **_rows("feature_extraction", "vectorizer", _VOCABULARY, "DictVectorizer"),
+    **_rows("feature_extraction", "vectorizer", _NOTHING, "FeatureHasher"),
+    **_rows("pipeline", "pipeline", _STATISTICS, "Pipeline", "FeatureUnion"),
+    **_rows("compose", "pipeline", _STATISTICS, "ColumnTransformer", "TransformedTargetRegressor"),
+}
+PIPELINE = EstimatorRow("pipeline")
+
+# Metrics that compare labels with labels: raw probabilities there are a bug.
+LABEL_METRICS = frozenset(
+    {"accuracy_score", "f1_score", "precision_score", "recall_score", "confusion_matrix", "classification_report",
+     "balanced_accuracy_score", "precision_recall_fscore_support", "cohen_kappa_score", "matthews_corrcoef",
+     "jaccard_score", "fbeta_score"}
+)
+# Methods of scikit-learn estimators (some share a name with a removed Keras model method).
+ESTIMATOR_METHOD_NAMES = frozenset({"fit", "predict", "predict_proba", "predict_log_proba", "decision_function",
+                                    "transform", "fit_transform", "score"})
+
+
+def _make(context: Context, row: tuple[str, EstimatorRow], args: Args, node: cst.Call) -> Value:
+    made = common.make_estimator(context, row, args, node)
+    if isinstance(made, Estimator) and row[0].endswith(".OneHotEncoder") and _dense(args):
+        made.labels = "onehot"
+    return made
+
+
+def _dense(args: Args) -> bool:
+    """`OneHotEncoder(sparse_output=False)`: its output is a dense one-hot array."""
+    for name in ("sparse", "sparse_output"):
+        value = args.value(name)
+        if value is not None:
+            return isinstance(value, Const) and value.value is False
+    return False
+
+
+def _other_estimator(context: Context, qualname: str, args: Args, node: cst.Call) -> Value:
+    """A scikit-learn class kast has no row for (a model, a splitter ...): fitting it is no preprocessing."""
+    return Estimator(qualname, node, None)
+
+
+def _resample(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`sklearn.utils.resample(x, ...)`: bootstrap rows (over-sampling unless replace=False)."""
+    first = args.positional[0][0] if args.positional else None
+    if not isinstance(first, Data):
+        return UNKNOWN_VALUE
+    if first.role is None:
+        return first.derived(node, resampled=node)
+    return first.derived(node)
+
+
+def _shuffle(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    first = args.positional[0][0] if args.positional else None
+    return first.derived(node) if isinstance(first, Data) else UNKNOWN_VALUE
+
+
+def _label_metric(context: Context, name: str, args: Args, node: cst.Call) -> Value:
+    for item in (args.get("y_true", 0), args.get("y_pred", 1)):
+        if item is not None and isinstance(item[0], Data) and item[0].prediction is not None \
+                and item[0].prediction.post == "raw":
+            context.picture.prediction_uses.append(
+                PredictionUse("label_metric", item[0].prediction, item[1].value, detail=name))
+    return UNKNOWN_VALUE
+
+
+def _pipeline(context: Context, qualname: str, args: Args, node: cst.Call) -> Value:
+    return common.make_estimator(context, (qualname, PIPELINE), args, node)
+
+
+FUNCTIONS = {
+    **{name: Callee(_make, (name, spec)) for name, spec in ESTIMATORS.items()},
+    "sklearn.pipeline.make_pipeline": Callee(_pipeline, "sklearn.pipeline.make_pipeline"),
+    "sklearn.compose.make_column_transformer": Callee(_pipeline, "sklearn.compose.make_column_transformer"),
+    "sklearn.utils.resample": Callee(_resample),
+    "sklearn.utils.shuffle": Callee(_shuffle),
+    "sklearn.model_selection.train_test_split": Callee(common.split),
+    **{f"sklearn.metrics.{name}": Callee(_label_metric, name) for name in LABEL_METRICS},
+}
+
+METHODS = common.ESTIMATOR_METHODS
+
+
+def resolve(qualname: str) -> Callee | None:
+    """Other scikit-learn classes are estimators that are not preprocessing."""
+    if qualname.startswith("sklearn.") and qualname.rsplit(".", 1)[1][:1].isupper():
+        return Callee(_other_estimator, qualname)
+    return None
+
