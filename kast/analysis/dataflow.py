@@ -74,6 +74,11 @@ class Data(Value):
     prediction: Prediction | None = None
     resampled: cst.CSTNode | None = None  # over-sampled here while still whole
     contains_test: cst.CSTNode | None = None  # test rows concatenated in here
+    part_of: "Data | None" = None  # the whole these rows were sliced from (`X[:n]`), before any split
+    column: str | None = None  # the one named column these values are (`df["label"]`)
+    columns: tuple[tuple[str, Value], ...] = ()  # columns written into a frame (`df["x"] = ...`)
+    parts: tuple[Value, ...] = ()  # each element is a tuple of these (a dataset of (x, y) pairs)
+    sample: bool = False  # one element of a data set (a row, an image) taken in a loop over it
 
     def derived(self, node: cst.CSTNode, **changes: object) -> "Data":
         """The same lineage, produced at `node` (a copy, slice, reshape ...)."""
@@ -96,6 +101,7 @@ class Estimator(Value):
     node: cst.CSTNode
     kind: str | None  # "scaler", "encoder", "imputer", "vectorizer", "tokenizer", "resampler", "pipeline" ...
     fitted_on: list[Value] = field(default_factory=list)
+    transformed: list[Value] = field(default_factory=list)  # what its transform() was applied to
     learns: str | None = None  # what fit() learns from the data: "statistics", "vocabulary", "nothing"
     labels: str | None = None  # the label encoding its transform() output is ("integer", "onehot")
     sampling: str | None = None  # resamplers: "over" or "under"
@@ -109,6 +115,21 @@ class FitEvent(NamedTuple):
     node: cst.Call
     data_node: cst.CSTNode
     order: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RowIndex(Value):
+    """Row positions of one part of a split (`train_idx` of `KFold.split`)."""
+
+    role: str
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Folds(Value):
+    """What a cross-validation splitter's `split()` returns: (train rows, held-out rows) per fold."""
+
+    node: cst.CSTNode
 
 
 class Split(NamedTuple):
@@ -147,18 +168,41 @@ class PredictionUse(NamedTuple):
 FEATURE_PREPROCESSORS = frozenset({"scaler", "imputer", "decomposition", "selector", "vectorizer", "tokenizer",
                                    "pipeline", "keras_preprocessing"})
 
-_ROLE_PATTERNS = (
-    ("test", re.compile(r"(?:^|_)(?:test|testing|tst|te|holdout|hold_out|heldout)(?:_|$|\d)", re.IGNORECASE)),
-    ("validation", re.compile(r"(?:^|_)(?:val|valid|validation|dev)(?:_|$|\d)", re.IGNORECASE)),
-    ("train", re.compile(r"(?:^|_)(?:train|training|tr|trn)(?:_|$|\d)", re.IGNORECASE)),
-)
+# Words that name a part of the data, as whole words of a variable name.
+_ROLE_WORDS = {
+    "test": "test", "testing": "test", "tst": "test", "te": "test", "holdout": "test", "heldout": "test",
+    "val": "validation", "valid": "validation", "validation": "validation", "dev": "validation",
+    "train": "train", "training": "train", "tr": "train", "trn": "train",
+}
+# ... and glued to an x/y (`Xtest`, `testX`, `ytr`): the long words, and the short ones after x/y.
+_GLUED = re.compile(r"^(?:[xy](test|testing|train|training|val|valid|validation|te|tr|tst|trn)"
+                    r"|(test|testing|train|training|val|valid|validation)[xy])$")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _name_words(name: str) -> list[str]:
+    """`X_test` -> [x, test]; `testX` -> [test, x]; `XTrain` -> [x, train]; `Xtest` -> [xtest]."""
+    words: list[str] = []
+    for chunk in re.split(r"[_\d]+", name):
+        words.extend(word.lower() for word in _WORDS.findall(chunk))
+    return words
 
 
 def role_from_name(name: str) -> str | None:
-    """The data role a variable name states: X_test, test_df, x_val, valid_ds, holdout, X_train ..."""
-    roles = [role for role, pattern in _ROLE_PATTERNS if pattern.search(name)]
+    """The data role a variable name states: X_test, test_df, x_val, valid_ds, holdout, Xtest, trainX ..."""
+    words = _name_words(name)
+    roles = set()
+    for index, word in enumerate(words):
+        role = _ROLE_WORDS.get(word)
+        if role is None:
+            glued = _GLUED.match(word)
+            role = _ROLE_WORDS[glued.group(1) or glued.group(2)] if glued else None
+        if role is None and word == "hold" and words[index + 1:index + 2] == ["out"]:
+            role = "test"
+        if role is not None:
+            roles.add(role)
     # X_train_val and the like name a union of parts: no single role.
-    return roles[0] if len(roles) == 1 else None
+    return roles.pop() if len(roles) == 1 else None
 
 
 def fitted_kind(value: Value) -> str | None:
@@ -168,6 +212,13 @@ def fitted_kind(value: Value) -> str | None:
     if isinstance(value, Layer) and value.role == PREPROCESSING:
         return "keras_preprocessing"
     return None
+
+
+def learns_from_data(value: Value) -> bool:
+    """False for a preprocessor whose fit() learns nothing from the data (`PolynomialFeatures`, `Normalizer`)."""
+    if isinstance(value, Estimator):
+        return value.learns != "nothing"
+    return fitted_kind(value) is not None
 
 
 def describe_role(data: Data) -> str:

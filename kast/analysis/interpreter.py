@@ -28,7 +28,7 @@ import libcst as cst
 from kast import libraries
 from kast.analysis import lineage
 from kast.analysis.calls import Args, const
-from kast.analysis.dataflow import Data, PredictionUse, role_from_name
+from kast.analysis.dataflow import Data, PredictionUse, RowIndex, Split, role_from_name
 from kast.analysis.models import Model, OutputLayer
 from kast.analysis.picture import MethodCall, ModelBinding, Picture
 from kast.analysis.values import (
@@ -41,6 +41,7 @@ from kast.analysis.values import (
     Sequence,
     UserClass,
     UserFunction,
+    UserLambda,
     Value,
 )
 
@@ -105,8 +106,12 @@ def _same(values: Iterable[Value]) -> Value:
     return UNKNOWN_VALUE
 
 
+# Methods of list, dict and set that change the object in place.
+_MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
+                               "setdefault", "popitem", "add", "discard"})
+
 # Values with no attributes kast models: reading one gives nothing known.
-_PLAIN_VALUES = (Const, Sequence, Mapping, Ref, UserFunction, UserClass, Method)
+_PLAIN_VALUES = (Const, Sequence, Mapping, Ref, UserFunction, UserClass, UserLambda, Method)
 
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:
@@ -359,8 +364,8 @@ class Interpreter:
         return False
 
     def _exec_for(self, node: cst.For, scope: Scope, frame: Frame) -> bool:
-        self.eval(node.iter, scope)
-        self.assign(node.target, UNKNOWN_VALUE, scope)
+        iterated = self.eval(node.iter, scope)
+        self.assign(node.target, self._element(iterated, node.iter), scope)
         return self._exec_loop_body(node.body, node.orelse, scope, frame)
 
     def _exec_while(self, node: cst.While, scope: Scope, frame: Frame) -> bool:
@@ -455,21 +460,58 @@ class Interpreter:
 
     def assign(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
-            scope.names[target.value] = _with_name_role(value, target)
+            scope.names[target.value] = self._named(value, target)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             starred = any(isinstance(e, cst.StarredElement) for e in elements)
             items = value.items if isinstance(value, Sequence) and not starred and len(value.items) == len(elements) else None
             for index, element in enumerate(elements):
-                self.assign(element.value, items[index] if items is not None else UNKNOWN_VALUE, scope)
+                if items is not None:
+                    item = items[index]
+                elif isinstance(value, Data) and not starred:
+                    item = lineage.unpacked(value, element.value)  # `x, y = batch`
+                else:
+                    item = UNKNOWN_VALUE
+                self.assign(element.value, item, scope)
         elif isinstance(target, cst.Attribute):
             owner = self.eval(target.value, scope)
             if isinstance(owner, Instance):
                 owner.attributes[target.attr.value] = value
         elif isinstance(target, cst.Subscript):
-            self.eval(target.value, scope)
+            self._assign_item(target, value, scope)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, UNKNOWN_VALUE, scope)
+
+    def _assign_item(self, target: cst.Subscript, value: Value, scope: Scope) -> None:
+        """`df["x"] = value`: the frame bound to `df` now holds what was written."""
+        owner = self.eval(target.value, scope)
+        keys = [self.eval(e.slice.value, scope) if isinstance(e.slice, cst.Index) else UNKNOWN_VALUE
+                for e in target.slice]
+        if isinstance(owner, Data) and isinstance(target.value, cst.Name) and len(keys) == 1:
+            key = const(keys[0], str)
+            scope.names[target.value.value] = lineage.column_written(owner, target, key, value)
+        elif isinstance(owner, (Sequence, Mapping)) and isinstance(target.value, cst.Name):
+            self._mutated(target.value.value, scope)
+
+    def _named(self, value: Value, target: cst.Name) -> Value:
+        """A value bound to a name like X_test takes that role when no split gave it one.
+
+        Rows sliced from a whole data set (`X[:n]`) and bound to such a name are a
+        part of a split: the split is recorded there.
+        """
+        role = role_from_name(target.value)
+        if role is None:
+            return value
+        if isinstance(value, Data):
+            if lineage.split_part(value, role):
+                assert value.part_of is not None
+                self.picture.splits.append(Split(value.node or target, (value.part_of,), self.picture.tick()))
+                return lineage.with_role(value, value.node or target, role, target).derived(
+                    value.node or target, part_of=None)
+            return lineage.named_role(value, value.node or target, role, target)
+        if value is UNKNOWN_VALUE and role in ("test", "validation"):
+            return Data(target, role=role, role_node=target)
+        return value
 
     # ------------------------------------------------------------ expressions
 
@@ -498,8 +540,12 @@ class Interpreter:
         if name == "None":
             return Const(None, node)
         value = scope.lookup(name)
+        if value is None:
+            builtin = libraries.builtin(name)
+            if builtin is not None:
+                return Ref(builtin)
         if value is None or value is UNKNOWN_VALUE:
-            return _with_name_role(UNKNOWN_VALUE, node)
+            return self._named(UNKNOWN_VALUE, node)
         return value
 
     def _eval_integer(self, node: cst.Integer, scope: Scope) -> Value:
@@ -564,10 +610,15 @@ class Interpreter:
             found = owner.get(key) if isinstance(key, str) else None
             return found if found is not None else UNKNOWN_VALUE
         if isinstance(owner, Data):
-            rows_only = all(isinstance(e.slice, cst.Slice) for e in node.slice) and len(node.slice) == 1
-            if rows_only:
-                return lineage.apply(lineage.KEEP, owner, node)  # X[:n], p[:5]: the same kind of rows
-            return lineage.apply(lineage.COLUMNS, owner, node)  # a column or a mask
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+                bounds = node.slice[0].slice
+                bounded = (bounds.lower is not None or bounds.upper is not None) and bounds.step is None
+                return lineage.sliced(owner, node, bounded)  # X[:n], p[:5]: the same kind of rows
+            if len(keys) == 1 and isinstance(keys[0], RowIndex):
+                return lineage.rows_of(owner, node, keys[0].role, keys[0].node)  # X[train_idx]
+            if len(keys) == 1 and isinstance(const(keys[0], str), str):
+                return lineage.column(owner, node, const(keys[0], str))  # df["label"]
+            return lineage.apply(lineage.COLUMNS, owner, node)  # columns or a mask
         return UNKNOWN_VALUE
 
     def _eval_binary(self, node: cst.BinaryOperation, scope: Scope) -> Value:
@@ -685,14 +736,21 @@ class Interpreter:
         return value
 
     def _eval_lambda(self, node: cst.Lambda, scope: Scope) -> Value:
-        return UNKNOWN_VALUE
+        return UserLambda(node, scope)
+
+    def _element(self, iterated: Value, node: cst.CSTNode) -> Value:
+        """What a loop over `iterated` binds at each step: a row of data, a fold of a split, or unknown."""
+        element = lineage.element(iterated, node)
+        if element is None:
+            element = libraries.element(iterated, node)
+        return element if element is not None else UNKNOWN_VALUE
 
     def _eval_comprehension(self, node: cst.BaseComp, scope: Scope) -> Value:
         inner = Scope(scope)
         for_in: cst.CompFor | None = node.for_in
         while for_in is not None:
-            self.eval(for_in.iter, inner)
-            self.assign(for_in.target, UNKNOWN_VALUE, inner)
+            iterated = self.eval(for_in.iter, inner)
+            self.assign(for_in.target, self._element(iterated, for_in.iter), inner)
             for condition in for_in.ifs:
                 self.eval(condition.test, inner)
             for_in = for_in.inner_for_in
@@ -701,18 +759,35 @@ class Interpreter:
             if isinstance(node, cst.DictComp):
                 self.eval(node.key, inner)
                 self.eval(node.value, inner)
-            else:
-                self.eval(node.elt, inner)  # type: ignore[attr-defined]
+                return UNKNOWN_VALUE
+            element = self.eval(node.elt, inner)  # type: ignore[attr-defined]
         finally:
             self.conditional -= 1
-        return UNKNOWN_VALUE
+        # [f(row) for row in X]: a value per row, with the lineage of what f made of it.
+        return lineage.collected(element, node) if isinstance(element, Data) else UNKNOWN_VALUE
 
     # ------------------------------------------------------------------ calls
 
     def _eval_call(self, node: cst.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)
         args = self._eval_args(node, scope)
-        return self.call_value(func, args, node)
+        result = self.call_value(func, args, node)
+        target = node.func
+        if type(target) is cst.Attribute and target.attr.value in _MUTATING_METHODS and type(target.value) is cst.Name:
+            self._mutated(target.value.value, scope)  # names.append(x): the literal list is no longer known
+        return result
+
+    @staticmethod
+    def _mutated(name: str, scope: Scope) -> None:
+        """A list or dict bound to `name` was changed in place: its items are no longer known."""
+        current: Scope | None = scope
+        while current is not None:
+            value = current.names.get(name)
+            if value is not None:
+                if isinstance(value, (Sequence, Mapping)):
+                    current.names[name] = UNKNOWN_VALUE
+                return
+            current = current.parent
 
     def call_value(self, func: Value, args: Args, node: cst.Call) -> Value:
         """Call `func` with `args`: a user function is run, a library call is looked up in kast.libraries."""
@@ -726,6 +801,8 @@ class Interpreter:
             return callee.hook(self, callee.row, args, node) if callee is not None else UNKNOWN_VALUE
         if isinstance(func, UserFunction):
             return self._call_function(func, args)
+        if isinstance(func, UserLambda):
+            return self._call_lambda(func, args)
         if isinstance(func, UserClass):
             return self._instantiate(func, args, node)
         hook = libraries.call_object(func)
@@ -766,6 +843,28 @@ class Interpreter:
         if not frame.returns:
             return Const(None)
         return _same(frame.returns)
+
+    def _call_lambda(self, fn: UserLambda, args: Args) -> Value:
+        if self.budget <= 0 or len(self.call_stack) >= _MAX_CALL_DEPTH:
+            return UNKNOWN_VALUE
+        self.budget -= 1
+        parent = fn.scope if isinstance(fn.scope, Scope) else self.module_scope
+        local = Scope(parent)
+        self.function_scopes.append(local)
+        params = fn.node.params
+        for index, param in enumerate([*params.posonly_params, *params.params]):
+            name = param.name.value
+            if index < len(args.positional):
+                local.names[name] = args.positional[index][0]
+            elif name in args.keywords:
+                local.names[name] = args.keywords[name][0]
+            else:
+                local.names[name] = UNKNOWN_VALUE
+        for param in (*params.kwonly_params, params.star_arg, params.star_kwarg):
+            if isinstance(param, cst.Param):
+                local.names[param.name.value] = args.keywords[param.name.value][0] \
+                    if param.name.value in args.keywords else UNKNOWN_VALUE
+        return self.eval(fn.node.body, local)
 
     def _is_generator(self, node: cst.FunctionDef) -> bool:
         """True when the function's own body yields; asked once per function, however often it is called."""
@@ -835,18 +934,6 @@ class Interpreter:
         cst.GeneratorExp: _eval_comprehension,  # type: ignore[dict-item]
         cst.DictComp: _eval_comprehension,  # type: ignore[dict-item]
     }
-
-
-def _with_name_role(value: Value, target: cst.Name) -> Value:
-    """Data bound to a name like X_test takes that role when no split gave it one."""
-    role = role_from_name(target.value)
-    if role is None:
-        return value
-    if isinstance(value, Data):
-        return lineage.named_role(value, value.node or target, role, target)
-    if value is UNKNOWN_VALUE and role in ("test", "validation"):
-        return Data(target, role=role, role_node=target)
-    return value
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:

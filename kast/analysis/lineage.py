@@ -18,6 +18,12 @@ went through, its label encoding, the prediction it holds.
 - COLUMNS: some columns or a mask of them (`df["age"]`, `x[:, 0]`): as VALUES.
 - CAST: the same values as another dtype (`astype`): a raw prediction becomes
   "cast"; labels survive.
+- CODES: the integer codes of a categorical column (`.cat.codes`,
+  `pd.factorize`): integer class labels.
+
+A value that is one named column of a frame (`df["label"]`) says so
+(`Data.column`) until its values change; columns written into a frame
+(`df["x"] = ...`) are read back as they were written.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import Iterable
 import libcst as cst
 
 from kast.analysis.dataflow import Data, Labels, Prediction, Transform
-from kast.analysis.values import Sequence, Value
+from kast.analysis.values import Const, Sequence, Value
 
 KEEP = "keep"
 RESHAPE = "reshape"
@@ -35,8 +41,9 @@ FLATTEN = "flatten"
 VALUES = "values"
 COLUMNS = "columns"
 CAST = "cast"
+CODES = "codes"
 
-EFFECTS = frozenset({KEEP, RESHAPE, FLATTEN, VALUES, COLUMNS, CAST})
+EFFECTS = frozenset({KEEP, RESHAPE, FLATTEN, VALUES, COLUMNS, CAST, CODES})
 
 
 def apply(effect: str, data: Data, node: cst.CSTNode) -> Data:
@@ -47,13 +54,88 @@ def apply(effect: str, data: Data, node: cst.CSTNode) -> Data:
         prediction = data.prediction._replace(flattened=True) if data.prediction is not None else None
         return data.derived(node, prediction=prediction)
     if effect in (VALUES, COLUMNS):
-        return data.derived(node, prediction=None, labels=None)
+        return data.derived(node, prediction=None, labels=None, column=None, columns=(), parts=())
     if effect == CAST:
         prediction = data.prediction
         if prediction is not None and prediction.post == "raw":
             prediction = prediction._replace(post="cast")
         return data.derived(node, prediction=prediction)
+    if effect == CODES:
+        return data.derived(node, prediction=None, labels=Labels("integer", node), columns=(), parts=())
     raise ValueError(f"unknown effect {effect!r}")
+
+
+def column(data: Data, node: cst.CSTNode, name: str) -> Data:
+    """`df[name]`: the column as written into the frame, or a column of the frame's rows."""
+    for written, value in reversed(data.columns):
+        if written == name and isinstance(value, Data):
+            # The values written, in the frame's rows as they are now (split since, perhaps).
+            return value.derived(node, column=name, role=data.role, role_node=data.role_node, origin=data.origin,
+                                 part_of=data.part_of, resampled=data.resampled)
+    return data.derived(node, prediction=None, labels=None, column=name, columns=(), parts=())
+
+
+def column_written(frame: Data, node: cst.CSTNode, name: str | None, value: Value) -> Data:
+    """The frame after `frame[name] = value`: it now holds what was written."""
+    if not isinstance(value, Data):
+        return frame.derived(node)
+    transforms = frame.transforms + tuple(t for t in value.transforms if t not in frame.transforms)
+    columns = frame.columns + ((name, value),) if name is not None else frame.columns
+    return frame.derived(node, transforms=transforms, columns=columns)
+
+
+def sliced(data: Data, node: cst.CSTNode, bounded: bool) -> Data:
+    """`data[a:b]`: the same kind of rows; a bounded slice of a data set may be a part of a split."""
+    if bounded and data.role in (None, "train") and data.prediction is None:
+        return data.derived(node, part_of=data.part_of or data)
+    return data.derived(node)
+
+
+def split_part(data: Data, role: str) -> bool:
+    """True when rows sliced from `data.part_of` and named for `role` are a part of a split of it.
+
+    A slice of a whole data set named `X_test`, or a slice of a training set named `x_val`.
+    """
+    return data.part_of is not None and (data.role is None or (data.role == "train" and role == "validation"))
+
+
+def rows_of(data: Data, node: cst.CSTNode, role: str, index_node: cst.CSTNode) -> Data:
+    """`data[train_idx]`: the rows of one part of a split."""
+    return data.derived(node, role=role, role_node=index_node, prediction=None, part_of=None)
+
+
+def element(value: Value, node: cst.CSTNode) -> Value | None:
+    """One element of `value` when it is iterated (`for row in X`); None when kast does not know."""
+    if isinstance(value, Data):
+        if value.parts:
+            return Sequence(tuple(data_element(p, node) if isinstance(p, Data) else p for p in value.parts), node)
+        return data_element(value, node)
+    return None
+
+
+def data_element(data: Data, node: cst.CSTNode) -> Data:
+    return data.derived(node, part_of=None, sample=True)
+
+
+def collected(data: Data, node: cst.CSTNode) -> Data:
+    """`[f(row) for row in X]`, `list(map(f, X))`: the values per row, gathered into a data set again."""
+    return data.derived(node, sample=False)
+
+
+def unpacked(data: Data, node: cst.CSTNode) -> Data:
+    """One of the names a data value is unpacked into (`x, y = batch`)."""
+    return apply(COLUMNS, data, node)
+
+
+def literal(value: Value, node: cst.CSTNode) -> Data | None:
+    """Numbers typed into the script (`[[5.1, 3.5, 1.4, 0.2]]`): raw input whose rows start here."""
+    def numeric(v: Value) -> bool:
+        if isinstance(v, Sequence):
+            return bool(v.items) and all(numeric(item) for item in v.items)
+        return isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
+    if isinstance(value, Sequence) and numeric(value):
+        return Data(node, origin=node)
+    return None
 
 
 def combine(values: Iterable[Value], node: cst.CSTNode) -> Data | None:
@@ -67,7 +149,7 @@ def combine(values: Iterable[Value], node: cst.CSTNode) -> Data | None:
 def transformed(data: Data, node: cst.CSTNode, estimator: Value, labels: Labels | None = None) -> Data:
     """`data` through a fitted transform (`scaler.transform(x)`, `norm(x)`)."""
     return data.derived(node, transforms=data.transforms + (Transform(estimator, node),), labels=labels,
-                        prediction=None)
+                        prediction=None, column=None, columns=())
 
 
 def with_role(data: Data, node: cst.CSTNode, role: str, role_node: cst.CSTNode) -> Data:
@@ -78,7 +160,7 @@ def with_role(data: Data, node: cst.CSTNode, role: str, role_node: cst.CSTNode) 
 def named_role(data: Data, node: cst.CSTNode, role: str, role_node: cst.CSTNode) -> Data:
     """`data` bound to a name that states a role: the name gives the role when nothing else did."""
     if data.role is None and data.prediction is None:
-        return data.derived(node, role=role, role_node=role_node)
+        return data.derived(node, role=role, role_node=role_node, part_of=None)
     if data.role == "test" and role == "validation" and data.role_node is not None:
         return data.derived(node, role=role)  # a held-out part named as validation
     return data
@@ -108,6 +190,18 @@ def concatenated(parts: list[Value], node: cst.CSTNode) -> Data:
     roles = {d.role for d in data}
     test = next((d for d in data if d.role == "test"), None)
     over = next((d.resampled for d in data if d.resampled is not None), None)
+    encodings = {d.labels.encoding if d.labels is not None else None for d in data}
+    labels = Labels(encodings.pop(), node) if len(encodings) == 1 and None not in encodings \
+        and len(data) == len(items) else None
     return Data(node, role=roles.pop() if len(roles) == 1 and len(data) == len(items) else None,
                 origin=data[0].origin, transforms=data[0].transforms, resampled=over,
-                contains_test=(node if test is not None and len(roles) > 1 else None))
+                contains_test=(node if test is not None and len(roles) > 1 else None), labels=labels)
+
+
+def stacked(parts: list[Value], node: cst.CSTNode) -> Data | None:
+    """Columns of several values side by side (`np.hstack`): the rows of the first."""
+    items: list[Value] = []
+    for value in parts:
+        items.extend(value.items if isinstance(value, Sequence) else [value])
+    first = next((v for v in items if isinstance(v, Data)), None)
+    return apply(COLUMNS, first, node) if first is not None else None

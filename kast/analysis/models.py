@@ -61,6 +61,7 @@ class Tensor(Value):
     layer: Layer | None = None
     source: Value | None = None  # the tensor the layer was applied to (single input)
     opaque: bool = False
+    model: "Model | None" = None  # the model whose call made it (`model(x)` in a training loop)
 
 
 class OutputLayer(NamedTuple):
@@ -121,26 +122,44 @@ class Model(Value):
 def _output_from_chain(chain: list[Layer]) -> OutputLayer | None:
     """Output facts from layers listed last first, e.g. [Dropout, Softmax, Dense, ...].
 
-    None when no width-setting layer is reached through layers kast understands.
+    Layers that keep the values (Dropout, an identity Activation, a dtype cast),
+    reshape them (Flatten, Reshape) or pool over positions keep the activation
+    of the layer before them; a normalisation between the width-setting layer
+    and its Activation layer keeps the width.  None when no width-setting layer
+    is reached through layers kast understands.
     """
     activation: Fact[str] | None = None
     trailing: list[Layer] = []
+    reshaped = False  # a reshape after the width-setting layer: its width is no longer the output's
+    width: Fact[int] = UNKNOWN
     for listed in chain:
         layer = listed.effective
-        if layer.role == IDENTITY:
+        role = layer.role
+        if role == ACTIVATION and isinstance(layer.activation, Known) and layer.activation.value == "linear":
+            role = IDENTITY  # Activation("linear"), the mixed-precision float32 cast
+        if role == IDENTITY:
             if activation is None:
                 trailing.append(layer)
             continue
-        if layer.role == ACTIVATION:
+        if role == ACTIVATION:
             if activation is None:
                 activation = layer.activation if isinstance(layer.activation, Known) else UNKNOWN
             continue
-        if layer.role == WIDTH:
+        if role == RESHAPE:
+            if not reshaped:
+                width = layer.units  # Reshape((n,)) states its width
+            reshaped = True
+            continue
+        if role == POOL:
+            continue  # pooling keeps the channels and the range of the values
+        if role == NORMALIZATION and activation is not None:
+            continue  # Dense -> BatchNormalization -> Activation
+        if role == WIDTH:
             if activation is None:
                 activation = layer.activation
             return OutputLayer(
                 node=layer.node,
-                units=layer.units,
+                units=width if reshaped else layer.units,
                 activation=activation,
                 name=chain[0].name,
                 trailing=tuple(trailing),
@@ -223,6 +242,7 @@ class CompileCall(NamedTuple):
     metrics_node: cst.CSTNode | None
     metrics_complete: bool  # every metric passed was resolved (none unknown, no starred items)
     optimizer: Value
+    in_loop: bool = False  # not compile(): a loss called on the model's output in a training loop
 
     def loss_per_output(self) -> list[tuple[OutputLayer, Loss]]:
         """(output, loss) pairs where both are known; an unresolved mapping gives none."""

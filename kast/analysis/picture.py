@@ -61,6 +61,7 @@ class Picture:
     layers: list[Layer] = field(default_factory=list)
     optimizers: list[Optimizer] = field(default_factory=list)
     fit_events: list[FitEvent] = field(default_factory=list)
+    estimators: list[Estimator] = field(default_factory=list)
     splits: list[Split] = field(default_factory=list)
     inferences: list[Inference] = field(default_factory=list)
     prediction_uses: list[PredictionUse] = field(default_factory=list)
@@ -98,9 +99,13 @@ class Picture:
         for model in self.models:
             model.compiles = []
             model.fits = []
+        for estimator in self.estimators:
+            estimator.fitted_on = []
+            estimator.transformed = []
         for event in self.fit_events:
             if isinstance(event.estimator, Estimator):
                 event.estimator.fitted_on = []
+                event.estimator.transformed = []
 
     def tick(self) -> int:
         self.clock += 1

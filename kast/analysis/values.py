@@ -127,6 +127,14 @@ class UserFunction(Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class UserLambda(Value):
+    """A lambda expression of the script; calls to it are analysed at the call site."""
+
+    node: cst.Lambda
+    scope: object = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class UserClass(Value):
     """A class defined in the script, with the canonical names of its bases."""
 

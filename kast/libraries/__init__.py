@@ -2,8 +2,9 @@
 
 The interpreter (`kast.analysis.interpreter`) knows Python; what a library call
 does is looked up here.  Each library has its module (`keras/`, `sklearn`,
-`numpy`, `pandas`, `tensorflow`, `imblearn`) holding rows of data for the
-common cases and hooks for the few calls that need code.  A module may define:
+`imblearn`, `numpy`, `scipy`, `pandas`, `tensorflow`, `tf_data`,
+`sklearn_pandas`, and Python's `builtins`) holding rows of data for the common
+cases and hooks for the few calls that need code.  A module may define:
 
 - `FUNCTIONS`: canonical name -> `Callee(hook, row)` for calls of imported names;
 - `resolve(qualname)`: a `Callee` for names that follow a pattern (every class
@@ -18,16 +19,20 @@ from __future__ import annotations
 
 from typing import Callable
 
+import libcst as cst
+
 from kast.analysis.calls import Callee
-from kast.analysis.models import Layer, Model
-from kast.analysis.values import UserClass, Value
-from kast.libraries import imblearn, keras, numpy, pandas, sklearn, tensorflow
+from kast.analysis.dataflow import Folds, RowIndex
+from kast.analysis.models import Layer, Loss, Model
+from kast.analysis.values import Sequence, UserClass, Value
+from kast.libraries import builtins, imblearn, keras, numpy, pandas, scipy, sklearn, sklearn_pandas, tensorflow, tf_data
 from kast.libraries.keras import layers as keras_layers
+from kast.libraries.keras import losses as keras_losses
 from kast.libraries.keras import models as keras_models
 from kast.libraries.keras.names import KERAS_PACKAGES, is_keras
 from kast.libraries.keras.names import canonical as keras_canonical
 
-LIBRARIES = (*keras.MODULES, sklearn, imblearn, numpy, pandas, tensorflow)
+LIBRARIES = (*keras.MODULES, sklearn, sklearn_pandas, imblearn, numpy, scipy, pandas, tensorflow, tf_data, builtins)
 
 # Old module paths that moved, by their current one.
 _MOVED = (
@@ -96,6 +101,20 @@ def call_object(value: Value) -> Callable[..., Value] | None:
         return keras_layers.apply_layer
     if isinstance(value, Model):
         return keras_models.call_model
+    if isinstance(value, Loss):
+        return keras_losses.call_loss
+    return None
+
+
+def builtin(name: str) -> str | None:
+    """The qualified name of a Python built-in kast models (`len`), for a name the script does not bind."""
+    return f"builtins.{name}" if name in builtins.NAMES else None
+
+
+def element(value: Value, node: cst.CSTNode) -> Value | None:
+    """What iterating a library value gives (the folds of a cross-validation splitter)."""
+    if isinstance(value, Folds):
+        return Sequence((RowIndex("train", value.node), RowIndex("validation", value.node)), node)
     return None
 
 

@@ -91,7 +91,9 @@ class EstimatorRow(NamedTuple):
 
 def make_estimator(context: Context, row: tuple[str, EstimatorRow], args: Args, node: cst.Call) -> Value:
     qualname, spec = row
-    return Estimator(qualname, node, spec.kind, learns=spec.learns, labels=spec.labels, sampling=spec.sampling)
+    made = Estimator(qualname, node, spec.kind, learns=spec.learns, labels=spec.labels, sampling=spec.sampling)
+    context.picture.estimators.append(made)
+    return made
 
 
 def estimator(qualname: str, spec: EstimatorRow) -> Callee:
@@ -118,6 +120,8 @@ def _transform(method: Method, args: Args, node: cst.Call) -> Value:
     if isinstance(estimator, Estimator) and estimator.labels is not None:
         labels = Labels(estimator.labels, node)
     base = data[0] if data is not None and isinstance(data[0], Data) else Data(node)
+    if isinstance(estimator, Estimator):
+        estimator.transformed.append(base)
     return lineage.transformed(base, node, estimator, labels)
 
 
@@ -159,3 +163,9 @@ ESTIMATOR_METHODS = {Estimator: {
     "fit_transform": fit_transform,
     "transform": transform,
 }}
+
+
+def stack_columns(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.hstack([a, b])`, `np.column_stack(...)`: columns side by side, the rows of the first."""
+    stacked = lineage.stacked([value for value, _ in args.positional[:1]], node)
+    return stacked if stacked is not None else UNKNOWN_VALUE

@@ -75,6 +75,52 @@ def _default_rng(context: Context, row: object, args: Args, node: cst.Call) -> V
     return Ref("numpy.random.Generator")
 
 
+def _array(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.array(x)`: the same rows; numbers typed into the script are raw input."""
+    item = args.first("object", "a")
+    if item is None:
+        return UNKNOWN_VALUE
+    if isinstance(item[0], Data):
+        return lineage.apply(lineage.KEEP, item[0], node)
+    found = lineage.literal(item[0], node)
+    return found if found is not None else UNKNOWN_VALUE
+
+
+def _constant_labels(context: Context, fill: object, args: Args, node: cst.Call) -> Value:
+    """`np.zeros(n)`, `np.ones(n)`, `np.full(n, k)`: a vector of one class id (labels of a block of rows)."""
+    shape = args.value("shape", 0)
+    if isinstance(shape, Sequence):
+        dims = [const(v, int) for v in shape.items]
+        if len(dims) > 2 or (len(dims) == 2 and dims[1] != 1):
+            return Data(node, origin=node)  # an array of features, not a label vector
+    if fill == "full" and const(args.value("fill_value", 1), int) is None:
+        return Data(node, origin=node)
+    return Data(node, origin=node, labels=Labels("integer", node))
+
+
+_INTEGER_DTYPES = frozenset({"int", "int8", "int16", "int32", "int64", "uint8", "int_", "intc", "long"})
+
+
+def is_integer_dtype(value: Value | None) -> bool:
+    """`int`, `"int32"`, `np.int64` ..."""
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value in _INTEGER_DTYPES
+    if isinstance(value, Ref):
+        module, _, name = value.qualname.rpartition(".")
+        return module in ("builtins", "numpy") and name in _INTEGER_DTYPES
+    return False
+
+
+def _astype(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    """`y.astype(int)`: the same values as another dtype; a named column made integer holds class ids."""
+    data = method.receiver
+    assert isinstance(data, Data)
+    cast = lineage.apply(lineage.CAST, data, node)
+    if data.column is not None and data.labels is None and is_integer_dtype(args.value("dtype", 0)):
+        return cast.derived(node, labels=Labels("integer", node))
+    return cast
+
+
 def _argmax_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
     assert isinstance(method.receiver, Data)
     return argmax(context, method.receiver, args.get("axis", 0), node)
@@ -100,7 +146,13 @@ FUNCTIONS = {
     "numpy.argmax": Callee(_argmax_function),
     **{f"numpy.{name}": Callee(_round_function) for name in ("round", "rint", "around")},
     "numpy.where": Callee(_where),
-    **{f"numpy.{name}": effect(lineage.KEEP) for name in ("array", "asarray", "copy", "expand_dims")},
+    **{f"numpy.{name}": Callee(_array) for name in ("array", "asarray", "asanyarray")},
+    **{f"numpy.{name}": effect(lineage.KEEP) for name in ("copy", "expand_dims", "atleast_2d")},
+    "numpy.stack": Callee(common.concatenate),
+    **{f"numpy.{name}": Callee(common.stack_columns) for name in ("hstack", "column_stack", "dstack")},
+    "numpy.zeros": Callee(_constant_labels, "zeros"),
+    "numpy.ones": Callee(_constant_labels, "ones"),
+    "numpy.full": Callee(_constant_labels, "full"),
     **{f"numpy.{name}": effect(lineage.FLATTEN) for name in ("squeeze", "ravel")},
     **{f"numpy.{name}": effect(lineage.VALUES) for name in ("log1p", "log", "sqrt", "clip", "nan_to_num")},
     "numpy.float32": effect(lineage.CAST),
@@ -112,9 +164,10 @@ FUNCTIONS = {
 METHODS = {Data: {
     "copy": common.method(lineage.KEEP),
     "__array__": common.method(lineage.KEEP),
+    "tolist": common.method(lineage.KEEP),
     "reshape": _reshape_method,
     **{name: common.method(lineage.FLATTEN) for name in ("ravel", "flatten", "squeeze")},
-    "astype": common.method(lineage.CAST),
+    "astype": _astype,
     "argmax": _argmax_method,
     "round": _round_method,
 }}

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context
-from kast.analysis.dataflow import Data, Estimator, PredictionUse
-from kast.analysis.values import UNKNOWN_VALUE, Const, Value
+from kast.analysis.dataflow import Data, Estimator, Folds, PredictionUse, Split
+from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Value
 from kast.libraries import common
 from kast.libraries.common import EstimatorRow
 
@@ -33,7 +34,7 @@ ESTIMATORS: dict[str, EstimatorRow] = {
     **_rows("preprocessing", "encoder", _VOCABULARY, "OrdinalEncoder", "MultiLabelBinarizer"),
     **_rows("preprocessing", "scaler", _STATISTICS, "TargetEncoder"),  # learns the target's means: a leak
     **_rows("preprocessing", "encoder", _VOCABULARY, "LabelEncoder", labels="integer"),
-    **_rows("preprocessing", "encoder", _VOCABULARY, "LabelBinarizer"),
+    **_rows("preprocessing", "encoder", _VOCABULARY, "LabelBinarizer", labels="binarized"),
     **_rows("preprocessing", "encoder", _VOCABULARY, "OneHotEncoder"),
     **_rows("impute", "imputer", _STATISTICS, "SimpleImputer", "KNNImputer", "IterativeImputer", "MissingIndicator"),
     **_rows("decomposition", "decomposition", _STATISTICS, "PCA", "IncrementalPCA", "KernelPCA", "SparsePCA",
@@ -55,6 +56,26 @@ ESTIMATORS: dict[str, EstimatorRow] = {
     **_rows("compose", "pipeline", _STATISTICS, "ColumnTransformer", "TransformedTargetRegressor"),
 }
 PIPELINE = EstimatorRow("pipeline")
+
+# Cross-validation splitters: `split(X, y)` yields (train rows, held-out rows) per fold.
+SPLITTERS = frozenset(f"sklearn.model_selection.{name}" for name in (
+    "KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "RepeatedKFold", "RepeatedStratifiedKFold",
+    "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit", "TimeSeriesSplit", "LeaveOneOut",
+    "LeavePOut", "LeaveOneGroupOut", "PredefinedSplit"))
+SPLITTER = EstimatorRow("splitter", "nothing")
+# Searches and cross-validation that split the data they are given.
+SEARCHES = frozenset(f"sklearn.model_selection.{name}" for name in (
+    "GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV"))
+SEARCH = EstimatorRow("search", "nothing")
+CROSS_VALIDATION = frozenset(f"sklearn.model_selection.{name}" for name in (
+    "cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve",
+    "permutation_test_score"))
+# Function forms of preprocessors: `scale(X)` is `StandardScaler().fit_transform(X)`.
+FUNCTION_FORMS = {
+    "scale": "StandardScaler", "minmax_scale": "MinMaxScaler", "maxabs_scale": "MaxAbsScaler",
+    "robust_scale": "RobustScaler", "normalize": "Normalizer", "quantile_transform": "QuantileTransformer",
+    "power_transform": "PowerTransformer", "binarize": "Binarizer",
+}
 
 # Metrics that compare labels with labels: raw probabilities there are a bug.
 LABEL_METRICS = frozenset(
@@ -85,7 +106,9 @@ def _dense(args: Args) -> bool:
 
 def _other_estimator(context: Context, qualname: str, args: Args, node: cst.Call) -> Value:
     """A scikit-learn class kast has no row for (a model, a splitter ...): fitting it is no preprocessing."""
-    return Estimator(qualname, node, None)
+    made = Estimator(qualname, node, None)
+    context.picture.estimators.append(made)
+    return made
 
 
 def _resample(context: Context, row: object, args: Args, node: cst.Call) -> Value:
@@ -116,6 +139,42 @@ def _pipeline(context: Context, qualname: str, args: Args, node: cst.Call) -> Va
     return common.make_estimator(context, (qualname, PIPELINE), args, node)
 
 
+def _function_form(context: Context, row: tuple[str, EstimatorRow], args: Args, node: cst.Call) -> Value:
+    """`scale(X)`: an unnamed preprocessor fit on X, and X transformed by it."""
+    made = common.make_estimator(context, row, args, node)
+    data = args.get("X", 0)
+    common.fit_event(context, made, data, node)
+    base = data[0] if data is not None and isinstance(data[0], Data) else Data(node)
+    return lineage.transformed(base, node, made)
+
+
+def _cross_validation(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`cross_val_score(model, X, y, cv=5)`: X is split into folds."""
+    inputs = tuple(item[0] for item in (args.get("X", 1), args.get("y", 2)) if item is not None)
+    if inputs:
+        context.picture.splits.append(Split(node, inputs, context.picture.tick()))
+    return UNKNOWN_VALUE
+
+
+def _split_folds(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    """`splitter.split(X, y)`: the folds of X."""
+    splitter = method.receiver
+    if not isinstance(splitter, Estimator) or splitter.kind != "splitter":
+        return UNKNOWN_VALUE
+    inputs = tuple(value for value, _ in args.positional[:2])
+    context.picture.splits.append(Split(node, inputs, context.picture.tick()))
+    return Folds(node)
+
+
+def _search_fit(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    """`GridSearchCV(...).fit(X, y)` cross-validates: X is split into folds."""
+    if isinstance(method.receiver, Estimator) and method.receiver.kind == "search":
+        inputs = tuple(value for value, _ in args.positional[:2])
+        context.picture.splits.append(Split(node, inputs, context.picture.tick()))
+        return method.receiver
+    return common.fit(context, method, args, node)
+
+
 FUNCTIONS = {
     **{name: Callee(_make, (name, spec)) for name, spec in ESTIMATORS.items()},
     "sklearn.pipeline.make_pipeline": Callee(_pipeline, "sklearn.pipeline.make_pipeline"),
@@ -124,9 +183,15 @@ FUNCTIONS = {
     "sklearn.utils.shuffle": Callee(_shuffle),
     "sklearn.model_selection.train_test_split": Callee(common.split),
     **{f"sklearn.metrics.{name}": Callee(_label_metric, name) for name in LABEL_METRICS},
+    **{name: common.estimator(name, SPLITTER) for name in SPLITTERS},
+    **{name: common.estimator(name, SEARCH) for name in SEARCHES},
+    **{name: Callee(_cross_validation) for name in CROSS_VALIDATION},
+    **{f"sklearn.preprocessing.{name}": Callee(_function_form, (f"sklearn.preprocessing.{cls}",
+                                                                ESTIMATORS[f"sklearn.preprocessing.{cls}"]))
+       for name, cls in FUNCTION_FORMS.items()},
 }
 
-METHODS = common.ESTIMATOR_METHODS
+METHODS = {Estimator: {**common.ESTIMATOR_METHODS[Estimator], "split": _split_folds, "fit": _search_fit}}
 
 
 def resolve(qualname: str) -> Callee | None:

@@ -92,7 +92,10 @@ def check(picture: Picture) -> Iterator[Finding]:
         if len(pairs) != 1:
             continue
         output, loss = pairs[0]
-        if loss.name == "sparse_categorical_crossentropy" and labels.encoding == "onehot":
+        units = output.units.value if isinstance(output.units, Known) else None
+        # LabelBinarizer one-hot encodes 3+ classes; two classes it leaves as one 0/1 column.
+        onehot = labels.encoding == "onehot" or (labels.encoding == "binarized" and units is not None and units > 2)
+        if loss.name == "sparse_categorical_crossentropy" and onehot:
             yield Finding(
                 node=loss.node,
                 message=(

@@ -3,8 +3,12 @@
 ## What it does
 Checks scalers, imputers, PCA, feature selectors, vectorizers, tokenizers and
 `Normalization.adapt` that are fit on data that has not been split yet, when
-a train/test split of that data (or of its transformed output) comes after.
-Encoding the target's class names (`LabelEncoder` on `y`) is not reported.
+a train/test split (`train_test_split`, a slice, `KFold`, `cross_val_score`)
+of that data comes after and the preprocessor's output reaches the split or
+the model.  Encoding the target's class names (`LabelEncoder` on `y`) is not
+reported, nor a preprocessor that learns nothing from the data
+(`PolynomialFeatures`, `Normalizer`), nor one whose output is only plotted or
+overwritten before use.
 
 ## Why is this bad?
 The statistics the preprocessor learns (means, variances, vocabularies,
@@ -30,8 +34,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis.dataflow import FEATURE_PREPROCESSORS, Data, fitted_kind
+from kast.analysis.dataflow import FEATURE_PREPROCESSORS, Data, Estimator, fitted_kind, learns_from_data
 from kast.analysis.picture import Picture
+from kast.analysis.values import Sequence
 from kast.diagnostics import Severity
 from kast.rules.base import Finding, snippet
 
@@ -57,6 +62,7 @@ from sklearn.model_selection import train_test_split
 X = np.load("features.npy")
 pca = PCA(n_components=10).fit(X)
 X_train, X_test = train_test_split(X)
+X_train, X_test = pca.transform(X_train), pca.transform(X_test)
 """,
 )
 SILENT = (
@@ -78,6 +84,24 @@ X = StandardScaler().fit_transform(df.values)
 )
 
 
+def _reaches_model(picture: Picture, estimator: object) -> bool:
+    """True when `estimator` transforms a part of a split, or data a model is trained on or predicts from.
+
+    A Keras preprocessing layer is taken to be used in the model it was made for.
+    """
+    if not isinstance(estimator, Estimator):
+        return True
+    if any(isinstance(value, Data) and value.role is not None for value in estimator.transformed):
+        return True
+    inputs = [fit.x for fit in picture.fits] + [fit.validation_data for fit in picture.fits] \
+        + [inference.x for inference in picture.inferences]
+    for value in inputs:
+        for item in (value.items if isinstance(value, Sequence) else (value,)):
+            if isinstance(item, Data) and any(t.estimator is estimator for t in item.transforms):
+                return True
+    return False
+
+
 def check(picture: Picture) -> Iterator[Finding]:
     reported: set[int] = set()
     for split in picture.splits:
@@ -87,15 +111,15 @@ def check(picture: Picture) -> Iterator[Finding]:
             for event in picture.fit_events:
                 if event.order > split.order or id(event.node) in reported:
                     continue
-                if fitted_kind(event.estimator) not in FEATURE_PREPROCESSORS:
+                if fitted_kind(event.estimator) not in FEATURE_PREPROCESSORS or not learns_from_data(event.estimator):
                     continue
                 fitted = event.data
-                if isinstance(fitted, Data) and fitted.role is not None:
-                    continue
+                if isinstance(fitted, Data) and (fitted.role is not None or fitted.sample):
+                    continue  # fit on a part of a split, or on one sample at a time (per-sample scaling)
                 transformed_by_it = any(t.estimator is event.estimator for t in value.transforms)
                 same_rows = isinstance(fitted, Data) and fitted.origin is not None and fitted.origin is value.origin \
                     and value.role is None
-                if not (transformed_by_it or same_rows):
+                if not (transformed_by_it or (same_rows and _reaches_model(picture, event.estimator))):
                     continue
                 reported.add(id(event.node))
                 yield Finding(

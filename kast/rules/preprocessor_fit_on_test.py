@@ -38,7 +38,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from kast.analysis.dataflow import Data, FitEvent, fitted_kind
+from kast.analysis.dataflow import Data, FitEvent, fitted_kind, learns_from_data
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.rules import edits
@@ -92,10 +92,10 @@ normalizer.adapt(X_train)
 def check(picture: Picture) -> Iterator[Finding]:
     for event in picture.fit_events:
         data = event.data
-        if not isinstance(data, Data) or data.role not in ("test", "validation"):
-            continue
-        if fitted_kind(event.estimator) is None:
-            continue
+        if not isinstance(data, Data) or data.role not in ("test", "validation") or data.sample:
+            continue  # a fit on one sample at a time is per-sample scaling, the same for every set
+        if fitted_kind(event.estimator) is None or not learns_from_data(event.estimator):
+            continue  # a stateless transform computes the same thing whatever it is fit on
         which = "test" if data.role == "test" else "validation"
         related = ((data.role_node, f"{which} data from here"),) if data.role_node is not None else ()
         yield Finding(

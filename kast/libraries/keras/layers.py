@@ -31,7 +31,7 @@ from kast.analysis.models import (
     Layer,
     Tensor,
 )
-from kast.analysis.values import UNKNOWN, Const, Fact, Known, Method, Value
+from kast.analysis.values import UNKNOWN, Const, Fact, Known, Method, Sequence, Value
 from kast.libraries.keras import activations
 from kast.libraries.keras.names import keras_member
 
@@ -129,6 +129,8 @@ def make_layer(context: Context, kind: str, args: Args, node: cst.Call) -> Value
             activation = Known(spec.activation, node)
         else:
             activation = activations.argument(context, args.get("activation", 0), None, False, node)
+    elif role == RESHAPE and kind == "Reshape":
+        units = _last_dimension(args.value("target_shape", 0), node)
     name_arg = args.get("name")
     name: Fact[str] = UNKNOWN
     if name_arg is not None and isinstance(name_arg[0], Const) and isinstance(name_arg[0].value, str):
@@ -140,6 +142,13 @@ def make_layer(context: Context, kind: str, args: Args, node: cst.Call) -> Value
     layer = Layer(kind, node, units, activation, name, inner, role)
     context.picture.layers.append(layer)
     return layer
+
+
+def _last_dimension(shape: Value | None, node: cst.Call) -> Fact[int]:
+    """The last entry of a literal shape (`Reshape((10,))` -> 10)."""
+    if isinstance(shape, Sequence) and shape.items:
+        return int_fact(shape.items[-1], node)
+    return UNKNOWN
 
 
 def make_input(context: Context, row: object, args: Args, node: cst.Call) -> Value:

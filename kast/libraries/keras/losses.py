@@ -12,7 +12,8 @@ from typing import NamedTuple
 import libcst as cst
 
 from kast.analysis.calls import Args, Callee, Context
-from kast.analysis.models import Loss
+from kast.analysis.dataflow import Data
+from kast.analysis.models import CompileCall, Loss, Tensor
 from kast.analysis.picture import KerasString
 from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Const, Fact, Known, Mapping, Ref, Sequence, Value
 from kast.libraries.keras.names import keras_member
@@ -122,9 +123,52 @@ def as_loss(context: Context, value: Value, node: cst.CSTNode) -> Value:
     return UNKNOWN_VALUE
 
 
+def trains(context: Context, loss: Loss, predicted: Value, node: cst.Call) -> None:
+    """`loss(y, model(x))` in a training loop: the loss pairs with the model that made the output."""
+    model = predicted.prediction.model if isinstance(predicted, Data) and predicted.prediction is not None \
+        else predicted.model if isinstance(predicted, Tensor) else None
+    if model is None or any(call.loss is loss for call in model.compiles):
+        return
+    call = CompileCall(node=node, model=model, outputs=model.output_layers(), loss=loss, loss_node=loss.node,
+                       metrics=(), metrics_node=None, metrics_complete=False, optimizer=UNKNOWN_VALUE,
+                       in_loop=True)
+    model.compiles.append(call)
+    context.picture.compiles.append(call)
+
+
+def call_loss(context: Context, loss: Loss, args: Args, node: cst.Call) -> Value:
+    """`loss_fn(y_true, y_pred)`."""
+    predicted = args.value("y_pred", 1)
+    if predicted is not None:
+        trains(context, loss, predicted, node)
+    return UNKNOWN_VALUE
+
+
+def call_loss_function(context: Context, name: str, args: Args, node: cst.Call) -> Value:
+    """`keras.losses.binary_crossentropy(y_true, y_pred, from_logits=...)`."""
+    predicted = args.value("y_pred", 1)
+    if predicted is None:
+        return UNKNOWN_VALUE
+    item = args.get("from_logits", 2)
+    from_logits: Fact[bool]
+    if item is None:
+        from_logits = UNKNOWN if args.starred else Known(False, node)
+    elif isinstance(item[0], Const) and isinstance(item[0].value, bool):
+        from_logits = Known(item[0].value, item[1])
+    else:
+        from_logits = UNKNOWN
+    trains(context, made(name, from_logits, node), predicted, node)
+    return UNKNOWN_VALUE
+
+
 def resolve(qualname: str) -> Callee | None:
-    """Loss classes under `keras.losses`."""
+    """Loss classes under `keras.losses`, and its loss functions called on a model's output."""
     name = keras_member(qualname, "losses")
-    loss = _BY_CLASS.get(name) if name else None
-    return Callee(make_loss, loss) if loss is not None else None
+    if name is None:
+        return None
+    loss = _BY_CLASS.get(name)
+    if loss is not None:
+        return Callee(make_loss, loss)
+    function = _BY_STRING.get(name) if name[:1].islower() else None
+    return Callee(call_loss_function, function) if function is not None and LOSSES[function].from_logits else None
 

@@ -233,7 +233,7 @@ def call_model(context: Context, model: Model, args: Args, node: cst.Call) -> Va
     first = args.get("inputs", 0) or args.get("x", 0)
     if first is not None and isinstance(first[0], Data):
         return predict_with(context, model, "__call__", first, node)
-    return Tensor(node, None, None, opaque=True)
+    return Tensor(node, None, None, opaque=True, model=model)
 
 
 METHODS = {Model: {

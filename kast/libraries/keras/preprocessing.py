@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context, int_fact
 from kast.analysis.dataflow import Data, Estimator, Labels
 from kast.analysis.values import UNKNOWN, Value
@@ -24,6 +25,9 @@ FUNCTIONS = {
     "keras.utils.to_categorical": Callee(to_categorical),
     "keras.preprocessing.text.Tokenizer": common.estimator("keras.preprocessing.text.Tokenizer", TOKENIZER),
     "keras.utils.split_dataset": Callee(common.split),
+    # Padding keeps the rows (and the tokenizer that made the sequences).
+    "keras.utils.pad_sequences": common.effect(lineage.KEEP),
+    "keras.preprocessing.sequence.pad_sequences": common.effect(lineage.KEEP),
 }
 
 METHODS = {Estimator: {

@@ -1,0 +1,51 @@
+"""Python's built-in functions, where they carry data facts or constants."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kast.analysis import lineage
+from kast.analysis.calls import Args, Callee, Context
+from kast.analysis.dataflow import Data
+from kast.analysis.values import UNKNOWN_VALUE, Const, Mapping, Sequence, Value
+
+
+def _len(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`len(["cat", "dog"])`: the length of a literal list or dict is known."""
+    first = args.positional[0][0] if len(args.positional) == 1 and not args.keywords else None
+    if isinstance(first, (Sequence, Mapping)):
+        return Const(len(first.items), node)
+    return UNKNOWN_VALUE
+
+
+def _container(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`list(x)`, `tuple(x)`: the same elements."""
+    first = args.positional[0][0] if len(args.positional) == 1 and not args.keywords else None
+    if isinstance(first, Data):
+        return lineage.apply(lineage.KEEP, first, node)
+    if isinstance(first, Sequence):
+        return Sequence(first.items, node)
+    return UNKNOWN_VALUE
+
+
+def _map(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`map(f, X)`: f applied to each row of X."""
+    if len(args.positional) != 2 or args.keywords:
+        return UNKNOWN_VALUE
+    func, data = args.positional[0][0], args.positional[1][0]
+    if not isinstance(data, Data):
+        return UNKNOWN_VALUE
+    element = lineage.data_element(data, node)
+    result = context.call_value(func, Args([(element, args.positional[1][1])], {}, False), node)
+    return lineage.collected(result, node) if isinstance(result, Data) else UNKNOWN_VALUE
+
+
+FUNCTIONS = {
+    "builtins.len": Callee(_len),
+    "builtins.list": Callee(_container),
+    "builtins.tuple": Callee(_container),
+    "builtins.map": Callee(_map),
+}
+# Built-in types kast reads as values (a dtype: `astype(int)`).
+TYPES = frozenset({"int", "float", "str", "bool"})
+NAMES = frozenset(name.split(".", 1)[1] for name in FUNCTIONS) | TYPES

@@ -1,0 +1,10 @@
+"""sklearn-pandas: `DataFrameMapper`, a column-wise pipeline of scikit-learn preprocessors."""
+
+from __future__ import annotations
+
+from kast.libraries import common
+from kast.libraries.common import EstimatorRow
+
+FUNCTIONS = {
+    "sklearn_pandas.DataFrameMapper": common.estimator("sklearn_pandas.DataFrameMapper", EstimatorRow("pipeline")),
+}
