@@ -126,7 +126,7 @@ def test_k501_legacy_import_from_is_silent() -> None:
     assert found(source, "K501") == []
 
 
-def test_k501_lr_and_decay_are_two_findings_at_the_arguments() -> None:
+def test_k501_lr_and_decay_are_one_finding_at_the_first_argument() -> None:
     source = """
     from keras.optimizers import SGD
     opt = SGD(
@@ -136,9 +136,10 @@ def test_k501_lr_and_decay_are_two_findings_at_the_arguments() -> None:
     )
     """
     diagnostics = found(source, "K501")
-    assert [d.span.line for d in diagnostics] == [4, 5]
-    assert "learning_rate=" in diagnostics[0].hint
-    assert "InverseTimeDecay" in diagnostics[1].hint
+    assert [d.span.line for d in diagnostics] == [4]
+    assert "lr= and decay=" in diagnostics[0].message
+    assert "learning_rate=" in diagnostics[0].hint and "InverseTimeDecay" in diagnostics[0].hint
+    assert diagnostics[0].fix is not None and "learning_rate" in diagnostics[0].fix.edits[0].replacement
 
 
 def test_k501_optimizer_in_a_builder_called_twice_reports_once() -> None:

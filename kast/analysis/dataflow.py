@@ -214,6 +214,15 @@ def fitted_kind(value: Value) -> str | None:
     return None
 
 
+def same_class(a: Value, b: Value) -> bool:
+    """Two fitted objects of one class (two StandardScalers, two Normalization layers)."""
+    if isinstance(a, Estimator) and isinstance(b, Estimator):
+        return a.qualname == b.qualname
+    if isinstance(a, Layer) and isinstance(b, Layer):
+        return a.kind == b.kind
+    return False
+
+
 def learns_from_data(value: Value) -> bool:
     """False for a preprocessor whose fit() learns nothing from the data (`PolynomialFeatures`, `Normalizer`)."""
     if isinstance(value, Estimator):

@@ -99,6 +99,7 @@ class Model(Value):
     fixed_output: tuple[OutputLayer, ...] | None = None  # e.g. a keras.applications top
     compiles: list["CompileCall"] = field(default_factory=list)
     fits: list["FitCall"] = field(default_factory=list)
+    overrides: frozenset[str] = frozenset()  # methods a user-defined subclass defines itself (`predict`)
 
     def output_layers(self) -> tuple[OutputLayer, ...] | None:
         """The output layers, one per model output; None when kast cannot see them."""
@@ -228,6 +229,23 @@ class Optimizer(Value):
 
     name: str  # canonical qualified name
     node: cst.Call
+    keywords: tuple[tuple[str, Value, cst.Arg], ...] = ()  # the keyword arguments, evaluated
+
+    def keyword(self, name: str) -> tuple[Value, cst.Arg] | None:
+        for keyword, value, arg in self.keywords:
+            if keyword == name:
+                return value, arg
+        return None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Callback(Value):
+    """A Keras training callback: `EarlyStopping(...)`, `ModelCheckpoint(...)`."""
+
+    name: str  # its class name
+    node: cst.Call
+    selects_on_validation: bool  # it keeps or restores the weights that scored best on the validation data
+    stops_on_validation: bool  # it stops training when the validation score stops improving
 
 
 class CompileCall(NamedTuple):
@@ -281,3 +299,4 @@ class FitCall(NamedTuple):
     y: Value
     validation_data: Value | None
     compile: CompileCall | None  # the compile in force when fit() runs
+    callbacks: tuple[Value, ...] | None = None  # the callbacks passed (None when kast cannot list them)

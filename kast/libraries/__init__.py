@@ -84,7 +84,12 @@ def function(qualname: str) -> Callee | None:
 
 
 def method(receiver: Value, name: str) -> Callable[..., Value] | None:
-    """The hook of `receiver.name(...)` for a value kast models; None when unknown."""
+    """The hook of `receiver.name(...)` for a value kast models; None when unknown.
+
+    A method a Keras model subclass defines itself does what its code does, not what Keras's does.
+    """
+    if isinstance(receiver, Model) and name in receiver.overrides:
+        return None
     table = METHODS.get(type(receiver))
     return table.get(name) if table is not None else None
 

@@ -163,6 +163,9 @@ ESTIMATOR_METHODS = {Estimator: {
     "fit_transform": fit_transform,
     "transform": transform,
 }}
+# The methods that return transformed data (`scaler.transform(X)`).
+TRANSFORMING = frozenset(name for name, hook in ESTIMATOR_METHODS[Estimator].items()
+                         if hook in (transform, fit_transform))
 
 
 def stack_columns(context: Context, row: object, args: Args, node: cst.Call) -> Value:

@@ -28,10 +28,12 @@ def argmax(context: Context, data: Data, axis_arg: tuple[Value, cst.Arg] | None,
     return data.derived(node, prediction=data.prediction._replace(post="argmax"))
 
 
-def round_(context: Context, data: Data, node: cst.Call) -> Value:
-    """`np.round(p)` / `p.round()`: the prediction rounded to 0 or 1."""
+def round_(context: Context, data: Data, node: cst.Call, decimals: tuple[Value, cst.Arg] | None = None) -> Value:
+    """`np.round(p)` / `p.round()`: the prediction rounded to 0 or 1 (`p.round(2)` rounds for display)."""
     if data.prediction is None:
         return data.derived(node)
+    if decimals is not None and const(decimals[0], int) != 0:
+        return data.derived(node)  # rounded to decimals (or to a number kast does not know): still probabilities
     if data.prediction.post == "raw":
         context.picture.prediction_uses.append(PredictionUse("round", data.prediction, node))
     return data.derived(node, prediction=data.prediction._replace(post="rounded"))
@@ -47,7 +49,7 @@ def _argmax_function(context: Context, row: object, args: Args, node: cst.Call) 
 
 def _round_function(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     first = args.positional[0][0] if args.positional else None
-    return round_(context, first, node) if isinstance(first, Data) else UNKNOWN_VALUE
+    return round_(context, first, node, args.get("decimals", 1)) if isinstance(first, Data) else UNKNOWN_VALUE
 
 
 def _where(context: Context, row: object, args: Args, node: cst.Call) -> Value:
@@ -128,7 +130,7 @@ def _argmax_method(context: Context, method: Method, args: Args, node: cst.Call)
 
 def _round_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
     assert isinstance(method.receiver, Data)
-    return round_(context, method.receiver, node)
+    return round_(context, method.receiver, node, args.get("decimals", 0))
 
 
 def _reshape_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kast.analysis import lineage
-from kast.analysis.calls import Args, Callee, Context
+from kast.analysis.calls import Args, Callee, Context, bool_of
 from kast.analysis.dataflow import Data, Estimator, Folds, PredictionUse, Split
 from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Value
 from kast.libraries import common
@@ -116,9 +116,9 @@ def _resample(context: Context, row: object, args: Args, node: cst.Call) -> Valu
     first = args.positional[0][0] if args.positional else None
     if not isinstance(first, Data):
         return UNKNOWN_VALUE
-    if first.role is None:
-        return first.derived(node, resampled=node)
-    return first.derived(node)
+    # With replacement (the default) rows are copied; without, resample only picks some (down-sampling).
+    with_replacement = bool_of(args.get("replace"), True) is True and not (args.starred and "replace" not in args.keywords)
+    return lineage.resampled(first, node, over=with_replacement)
 
 
 def _shuffle(context: Context, row: object, args: Args, node: cst.Call) -> Value:

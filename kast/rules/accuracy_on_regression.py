@@ -3,8 +3,10 @@
 ## What it does
 Checks models with a linear output that are trained with a regression loss
 (mse, mae, mape, msle, huber, log_cosh) and compiled with `"accuracy"`,
-`"acc"` or `keras.metrics.Accuracy()`.  Stays silent when the script trains
-the model on encoded class labels.
+`"acc"` or `keras.metrics.Accuracy()`.  Stays silent when the labels are class
+labels: one-hot (`to_categorical`, `get_dummies`, a dense `OneHotEncoder`) or
+integer class ids (`LabelEncoder`, `astype(int)` of a column, `.cat.codes`),
+for that script is a classifier and 'accuracy' is meaningful on it.
 
 ## Why is this bad?
 Accuracy counts exact matches between classes.  On continuous targets Keras

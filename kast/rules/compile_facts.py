@@ -13,15 +13,14 @@ from kast.analysis.values import Known, Mapping, Sequence
 from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import metrics as keras_metrics
 
-# `metrics=["accuracy"]`: Keras picks binary/categorical/sparse accuracy from the loss.
-ACCURACY_STRINGS = frozenset({"accuracy", "acc"})
-
 
 def is_accuracy(metric: Metric) -> bool:
-    """'accuracy' / 'acc' or the exact-equality `Accuracy` class."""
-    if metric.is_class:
-        return metric.name == "Accuracy"
-    return metric.name in ACCURACY_STRINGS
+    """'accuracy' / 'acc' (Keras picks binary/categorical/sparse accuracy from the loss) or the
+    exact-equality `Accuracy` class."""
+    row = keras_metrics.row(metric)
+    if row is None:
+        return False
+    return row.kind == (keras_metrics.EXACT if metric.is_class else keras_metrics.ACCURACY)
 
 
 def is_any_accuracy(metric: Metric) -> bool:

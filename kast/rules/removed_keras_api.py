@@ -47,6 +47,8 @@ from kast.analysis.models import Model
 from kast.analysis.picture import MethodCall, Picture
 from kast.analysis.values import UNKNOWN_VALUE, Known, Ref
 from kast.diagnostics import Severity
+from kast.libraries import sklearn
+from kast.libraries.keras import models as keras_models
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan
 
@@ -103,18 +105,15 @@ def evaluate(learner, flow):
 """,
 )
 
-_REMOVED = frozenset({"predict_classes", "predict_proba", "fit_generator", "evaluate_generator", "predict_generator"})
-# Removed methods that a receiver kast cannot see may still have (scikit-learn estimators).
-_ALSO_OUTSIDE_KERAS = frozenset({"predict_proba"})
-_GENERATOR_REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
 def check(picture: Picture) -> Iterator[Finding]:
     seen: set[int] = set()
     for call in picture.method_calls:
-        if call.name not in _REMOVED or id(call.node) in seen:
+        if call.name not in keras_models.REMOVED_METHODS or id(call.node) in seen:
             continue
         model = call.receiver if isinstance(call.receiver, Model) else None
         if model is None:
-            if call.receiver is not UNKNOWN_VALUE or call.name in _ALSO_OUTSIDE_KERAS:
+            # A receiver kast cannot see may be a scikit-learn estimator, which still has predict_proba.
+            if call.receiver is not UNKNOWN_VALUE or call.name in sklearn.ESTIMATOR_METHOD_NAMES:
                 continue
             if not picture.imports_keras:
                 continue
@@ -127,16 +126,18 @@ def check(picture: Picture) -> Iterator[Finding]:
                       fix=_replacement(picture, call, model))
 
 
+_CONSEQUENCE = {
+    keras_models.TRAIN: "the model is never trained",
+    keras_models.EVALUATE: "the model is never evaluated",
+    keras_models.PREDICT: "the script never gets its predictions",
+}
+
+
 def _message(name: str) -> str:
-    if name in ("predict_classes", "predict_proba"):
-        return (f"`{name}()` was removed from Keras models in TensorFlow 2.6 (and Keras 3): this line raises "
-                "AttributeError, so the script never gets its predictions.")
-    consequence = {
-        "fit_generator": "the model is never trained",
-        "evaluate_generator": "the model is never evaluated",
-        "predict_generator": "no predictions are made",
-    }[name]
-    return f"`{name}()` was removed in Keras 3 (TensorFlow 2.16+): this line raises AttributeError, so {consequence}."
+    removed = keras_models.REMOVED_METHODS[name]
+    consequence = _CONSEQUENCE[keras_models.METHOD_ROLES[name]]
+    return f"`{name}()` was removed from Keras models in {removed.removed_in}: this line raises AttributeError, " \
+        f"so {consequence}."
 
 
 def _hint(name: str, model: Model | None) -> str:
@@ -151,7 +152,7 @@ def _hint(name: str, model: Model | None) -> str:
         if activation == "sigmoid":
             return f"Use {threshold} for this sigmoid output."
         return f"Use {argmax} for a softmax output, or {threshold} for a sigmoid output."
-    replacement = _GENERATOR_REPLACEMENT[name]
+    replacement = keras_models.REMOVED_METHODS[name].replacement
     return (f"Call model.{replacement}(...) with the same generator: {replacement}() accepts generators, "
             "keras.utils.Sequence/PyDataset objects and tf.data datasets (steps_per_epoch/steps keep working).")
 
@@ -168,8 +169,8 @@ def _replacement(picture: Picture, call: MethodCall, model: Model | None) -> Fix
     node = call.node
     if not isinstance(node.func, cst.Attribute):
         return None
-    if call.name != "predict_classes":
-        method = "predict" if call.name == "predict_proba" else _GENERATOR_REPLACEMENT[call.name]
+    method = keras_models.REMOVED_METHODS[call.name].replacement
+    if method is not None:
         renamed = edits.renamed(node.func, method)
         return FixPlan(f"call {method}()", True, ((node.func, renamed),)) if renamed is not None else None
     activation = _output_activation(model)

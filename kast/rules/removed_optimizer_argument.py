@@ -3,8 +3,10 @@
 ## What it does
 Checks calls of Keras optimizer classes (`keras.optimizers.Adam(...)`,
 `tf.keras.optimizers.SGD(...)`, `from keras.optimizers import RMSprop`) that
-pass `lr=` or a non-zero `decay=`.  The `keras.optimizers.legacy` classes,
-which still take both, are left alone.
+pass `lr=` or a non-zero `decay=` (a literal 0, or a name bound to 0, is not
+reported).  One optimizer call is one finding, whatever number of removed
+arguments it has.  The `keras.optimizers.legacy` classes, which still take
+both, are left alone.
 
 ## Why is this bad?
 Keras 3 optimizers reject `lr=` (`ValueError: Argument(s) not recognized`), and
@@ -34,10 +36,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import libcst as cst
-
 from kast.analysis.picture import Picture
+from kast.analysis.values import Const, Value
 from kast.diagnostics import Severity
+from kast.libraries.keras import optimizers as keras_optimizers
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan
 
@@ -85,48 +87,44 @@ opt = keras.optimizers.SGD(learning_rate=0.01, decay=0.0)
 def check(picture: Picture) -> Iterator[Finding]:
     seen: set[int] = set()
     for optimizer in picture.optimizers:
-        if id(optimizer.node) in seen or optimizer.name.startswith("keras.optimizers.legacy."):
+        if id(optimizer.node) in seen or optimizer.name.startswith(keras_optimizers.LEGACY_PREFIX):
             continue
         seen.add(id(optimizer.node))
         short = optimizer.name.rsplit(".", 1)[1]
-        for arg in optimizer.node.args:
-            if arg.keyword is None:
-                continue
-            if arg.keyword.value == "lr":
-                clash = edits.keyword_arg(optimizer.node, "learning_rate") is not None
-                yield Finding(
-                    fix=None if clash else FixPlan("rename lr= to learning_rate=", True,
-                                                   ((arg.keyword, arg.keyword.with_changes(value="learning_rate")),)),
-                    node=arg,
-                    message=(
-                        f"`{short}(lr=...)`: Keras 3 optimizers reject `lr` (ValueError), and TensorFlow "
-                        "2.11-2.15 drops it with a warning and trains with the default learning rate instead "
-                        "of this one."
-                    ),
-                    hint=f"Rename it: `{short}(learning_rate=...)`.",
-                    related=((optimizer.node, f"keras.optimizers.{short}, not the legacy optimizer"),),
-                )
-            elif arg.keyword.value == "decay" and not _is_zero(arg.value):
-                yield Finding(
-                    node=arg,
-                    message=(
-                        f"`{short}(decay=...)` no longer decays the learning rate: Keras 3 ignores it with "
-                        "only a warning (training runs at a constant rate), and TensorFlow 2.11-2.15 raises "
-                        "ValueError."
-                    ),
-                    hint=(
-                        "Pass a schedule instead: learning_rate=keras.optimizers.schedules.InverseTimeDecay("
-                        "initial_rate, decay_steps=1, decay_rate=decay) reproduces the old per-step decay."
-                    ),
-                    related=((optimizer.node, f"keras.optimizers.{short}, not the legacy optimizer"),),
-                )
+        removed = [(name, found) for name in keras_optimizers.REMOVED_ARGUMENTS
+                   if (found := optimizer.keyword(name)) is not None and not (name == "decay" and _is_zero(found[0]))]
+        if not removed:
+            continue
+        names = [name for name, _ in removed]
+        first_arg = removed[0][1][1]
+        effects = []
+        hints = []
+        fix = None
+        if "lr" in names:
+            effects.append("Keras 3 optimizers reject `lr` (ValueError), and TensorFlow 2.11-2.15 drops it with a "
+                           "warning and trains with the default learning rate instead of this one")
+            hints.append(f"Rename `lr=` to `learning_rate=`: `{short}(learning_rate=...)`.")
+            lr_arg = optimizer.keyword("lr")
+            assert lr_arg is not None
+            if edits.keyword_arg(optimizer.node, "learning_rate") is None and lr_arg[1].keyword is not None:
+                fix = FixPlan("rename lr= to learning_rate=", True,
+                              ((lr_arg[1].keyword, lr_arg[1].keyword.with_changes(value="learning_rate")),))
+        if "decay" in names:
+            effects.append("`decay=` no longer decays the learning rate: Keras 3 ignores it with only a warning "
+                           "(training runs at a constant rate), and TensorFlow 2.11-2.15 raises ValueError")
+            hints.append("For decay, pass a schedule: learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+                         "initial_rate, decay_steps=1, decay_rate=decay) reproduces the old per-step decay.")
+        listed = " and ".join(f"{name}=" for name in names)
+        yield Finding(
+            fix=fix,
+            node=first_arg,
+            message=f"`{short}({listed}...)`: " + "; ".join(effects) + ".",
+            hint=" ".join(hints),
+            related=((optimizer.node, f"keras.optimizers.{short}, not the legacy optimizer"),),
+        )
 
 
-def _is_zero(value: cst.BaseExpression) -> bool:
-    """`decay=0` / `decay=0.0`: nothing was meant to decay, so nothing is lost."""
-    if isinstance(value, (cst.Integer, cst.Float)):
-        try:
-            return float(value.value.replace("_", "")) == 0.0
-        except ValueError:
-            return False
-    return False
+def _is_zero(value: Value) -> bool:
+    """`decay=0`, `decay=0.0` or a name bound to 0: nothing was meant to decay, so nothing is lost."""
+    return isinstance(value, Const) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool) \
+        and value.value == 0

@@ -37,6 +37,7 @@ from typing import Iterator
 
 from kast.analysis.picture import Picture, TrainedOutput, trained_outputs
 from kast.diagnostics import Severity
+from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
 from kast.rules.base import Finding, FixPlan, snippet
 
@@ -80,7 +81,8 @@ def check(picture: Picture) -> Iterator[Finding]:
         units = trained.units
         if trained.activation != "sigmoid" or units is None or units < 2:
             continue
-        if trained.loss.name not in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+        if trained.loss.name not in keras_losses.CATEGORICAL_LOSSES | keras_losses.SPARSE_LOSSES \
+                or trained.loss.name == "categorical_focal_crossentropy":
             continue
         yield Finding(
             fix=_matching(trained),

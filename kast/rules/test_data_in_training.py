@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kast.analysis.dataflow import Data
+from kast.analysis.models import Callback, FitCall
 from kast.analysis.picture import Picture
 from kast.analysis.values import Sequence
 from kast.diagnostics import Severity
@@ -82,6 +83,21 @@ model.evaluate(X_test, y_test)
 )
 
 
+def _steers(fit: FitCall) -> str:
+    """What the validation data decides in this fit(), by the callbacks it has."""
+    callbacks = [c for c in fit.callbacks or () if isinstance(c, Callback)]
+    roles = []
+    if any(c.stops_on_validation for c in callbacks):
+        roles.append("steers early stopping")
+    if any(c.selects_on_validation and not c.stops_on_validation for c in callbacks):
+        roles.append("selects the best checkpoint")
+    elif any(c.selects_on_validation for c in callbacks):
+        roles.append("restores the best weights")
+    if roles:
+        return " and ".join(roles)
+    return "is watched during training (to choose the epochs and the settings)"
+
+
 def _x_of(value: object) -> Data | None:
     if isinstance(value, Sequence) and value.items and isinstance(value.items[0], Data):
         return value.items[0]
@@ -128,9 +144,9 @@ def check(picture: Picture) -> Iterator[Finding]:
                     node=fit.validation_data.node if isinstance(fit.validation_data, Sequence)  # type: ignore[union-attr]
                     and fit.validation_data.node is not None else fit.node,
                     message=(
-                        "The test set is the validation_data that steers training (early stopping, best "
-                        "checkpoint) and also the final evaluate() set: the model was selected on the data "
-                        "it is scored on, so the reported score is optimistic."
+                        f"The test set is the validation_data that {_steers(fit)} and also the final "
+                        "evaluate() set: the model was selected on the data it is scored on, so the reported "
+                        "score is optimistic."
                     ),
                     hint="Split a validation set off the training data (validation_split= or "
                          "train_test_split) and keep the test set for the final evaluate() only.",

@@ -3,7 +3,9 @@
 ## What it does
 Checks `predict()`, `evaluate()` and `model(x)` calls whose input never went
 through the fitted transform (scaler, PCA, vectorizer, tokenizer ...) that the
-model's training input went through.
+model's training input went through.  An input refit through another object of
+the same class (`StandardScaler().fit_transform(X_test)`) is K201's finding,
+not this rule's.
 
 ## Why is this bad?
 The model learnt on standardised features (means near 0, unit variance) and
@@ -36,9 +38,10 @@ from typing import Iterator
 
 import libcst as cst
 
-from kast.analysis.dataflow import Data, Transform, fitted_kind
+from kast.analysis.dataflow import Data, Transform, fitted_kind, same_class
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
+from kast.libraries import common
 from kast.rules.base import Finding, FixPlan, snippet
 
 CODE = "K203"
@@ -112,7 +115,7 @@ def check(picture: Picture) -> Iterator[Finding]:
             continue
         have = _fitted(x.transforms)
         missing = [t for t in needed
-                   if not any(h.estimator is t.estimator or _same_class(h, t) for h in have)]
+                   if not any(h.estimator is t.estimator or same_class(h.estimator, t.estimator) for h in have)]
         if not missing:
             continue
         transform = missing[0]
@@ -132,16 +135,11 @@ def check(picture: Picture) -> Iterator[Finding]:
         )
 
 
-def _same_class(a: Transform, b: Transform) -> bool:
-    qa, qb = getattr(a.estimator, "qualname", None), getattr(b.estimator, "qualname", None)
-    return qa is not None and qa == qb
-
-
 def _wrap(transform: Transform, x_node: cst.CSTNode) -> FixPlan | None:
     """`predict(X_test)` -> `predict(scaler.transform(X_test))` with the fitted object the training input used."""
     call = transform.node
     if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute) or \
-            call.func.attr.value not in ("transform", "fit_transform") or not isinstance(call.func.value, cst.Name):
+            call.func.attr.value not in common.TRANSFORMING or not isinstance(call.func.value, cst.Name):
         return None
     if not isinstance(x_node, cst.BaseExpression):
         return None

@@ -62,6 +62,7 @@ PROBABILITY = frozenset(name for name, r in LOSSES.items() if r.probability)
 LOGITS = frozenset(name for name, r in LOSSES.items() if r.probability and r.from_logits)
 BINARY_LOSSES = frozenset(name for name, r in LOSSES.items() if r.family == BINARY)
 CATEGORICAL_LOSSES = frozenset(name for name, r in LOSSES.items() if r.family == CATEGORICAL)
+SPARSE_LOSSES = frozenset(name for name, r in LOSSES.items() if r.family == SPARSE)
 REGRESSION_LOSSES = frozenset(name for name, r in LOSSES.items() if r.family == REGRESSION)
 
 _BY_STRING = {alias: name for name, r in LOSSES.items() for alias in (name, *r.names)}

@@ -9,6 +9,8 @@ model method kast knows does; `REMOVED_METHODS` are those Keras no longer has.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import libcst as cst
 
 from kast.analysis import lineage
@@ -46,14 +48,18 @@ METHOD_ROLES = {
     "predict_proba": PREDICT,
     "evaluate": EVALUATE, "evaluate_generator": EVALUATE, "test_on_batch": EVALUATE,
 }
-# Methods Keras models no longer have (TF 2.6 / Keras 3), with the one that does their work today
-# (None: no single method; predict_classes is an argmax or a threshold of predict()).
-REMOVED_METHODS: dict[str, str | None] = {
-    "predict_classes": None,
-    "predict_proba": "predict",
-    "fit_generator": "fit",
-    "evaluate_generator": "evaluate",
-    "predict_generator": "predict",
+class RemovedMethod(NamedTuple):
+    replacement: str | None  # the method that does its work today (None: predict_classes is an argmax)
+    removed_in: str  # the releases that removed it
+
+
+# Methods Keras models no longer have.
+REMOVED_METHODS: dict[str, RemovedMethod] = {
+    "predict_classes": RemovedMethod(None, "TensorFlow 2.6 (and Keras 3)"),
+    "predict_proba": RemovedMethod("predict", "TensorFlow 2.6 (and Keras 3)"),
+    "fit_generator": RemovedMethod("fit", "Keras 3 (TensorFlow 2.16+)"),
+    "evaluate_generator": RemovedMethod("evaluate", "Keras 3 (TensorFlow 2.16+)"),
+    "predict_generator": RemovedMethod("predict", "Keras 3 (TensorFlow 2.16+)"),
 }
 
 
@@ -104,7 +110,7 @@ def load_model(context: Context, row: object, args: Args, node: cst.Call) -> Val
 
 def subclassed(context: Context, cls: UserClass, instance: Instance, node: cst.Call) -> Value:
     """An instance of a user class derived from keras.Model: its output is what `call()` returns."""
-    model = Model("subclassed", node, complete=False)
+    model = Model("subclassed", node, complete=False, overrides=frozenset(name for name, _ in cls.methods))
     call = cls.method("call")
     if call is not None and len(call.params.params) >= 2:
         inputs = Tensor(call, None)
@@ -221,8 +227,13 @@ def fit(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
     x = args.get("x", 0) or args.get("generator")
     y = args.get("y", 1) if method.name == "fit" else None
     validation = args.get("validation_data")
+    listed = args.value("callbacks")
+    callbacks: tuple[Value, ...] | None = () if listed is None and not args.starred else None
+    if isinstance(listed, Sequence):
+        callbacks = listed.items
     call = FitCall(node, model, x[0] if x else UNKNOWN_VALUE, y[0] if y else UNKNOWN_VALUE,
-                   validation[0] if validation else None, model.compiles[-1] if model.compiles else None)
+                   validation[0] if validation else None, model.compiles[-1] if model.compiles else None,
+                   callbacks)
     model.fits.append(call)
     context.picture.fits.append(call)
     return UNKNOWN_VALUE

@@ -17,7 +17,7 @@ LEGACY_PREFIX = "keras.optimizers.legacy."
 
 
 def make_optimizer(context: Context, qualname: str, args: Args, node: cst.Call) -> Value:
-    made = Optimizer(qualname, node)
+    made = Optimizer(qualname, node, tuple((name, value, arg) for name, (value, arg) in args.keywords.items()))
     context.picture.optimizers.append(made)
     return made
 
