@@ -64,6 +64,9 @@ class Context(Protocol):
     def call_value(self, func: Value, args: Args, node: cst.Call) -> Value:
         """Call `func` as Python would (a user function, a lambda, a library object)."""
 
+    def rebind(self, node: cst.BaseExpression, value: Value) -> None:
+        """The value the name at `node` holds after an in-place change (`np.random.shuffle(X)`)."""
+
 
 class Callee(NamedTuple):
     """What a library name does when called: a hook and the row of data it reads."""

@@ -55,10 +55,42 @@ class Prediction(NamedTuple):
     node: cst.CSTNode
     post: str = "raw"
     flattened: bool = False
+    source: "Value | None" = None  # what was predicted on (a data set, a pipeline, a batch)
 
     @property
     def output(self) -> "OutputLayer | None":
         return self.outputs[0] if self.outputs is not None and len(self.outputs) == 1 else None
+
+
+class Fixed(NamedTuple):
+    """A fact set at one place in the script: a fixed scaling, a channel order, a row order."""
+
+    value: str
+    node: cst.CSTNode
+    key: str | None = None  # a row order: the column sorted by
+
+
+# Fixed scalings of pixel values (`Data.scale`).
+RAW = "raw"  # pixel values as loaded, 0-255
+UNIT = "unit"  # divided by 255: [0, 1]
+CENTERED = "centered"  # [-1, 1] (/127.5 - 1, Rescaling(1/127.5, offset=-1), preprocess_input "tf")
+L2 = "l2"  # keras.utils.normalize: rows of unit norm
+# ... and the keras.applications preprocessing modes: "caffe", "tf", "torch"; "none" for the identity.
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pipeline(Value):
+    """An input pipeline's row order and augmentation: a generator's flow, a directory loader, tf.data.
+
+    Batching and prefetching keep it; `.shuffle()`, `.cache()` and `.map()` make a new one.
+    """
+
+    root: cst.CSTNode  # where the rows come from (the loader call, `from_tensor_slices`)
+    shuffle: cst.CSTNode | None = None  # the step that shuffles the rows (None: file or array order)
+    reshuffles: bool = False  # a new order on every pass (no `.cache()` after the shuffle)
+    shuffle_known: bool = True  # False when `shuffle=` is not a literal
+    augment: cst.CSTNode | None = None  # random augmentation applied to the rows
+    subset: str | None = None  # "training" / "validation" subset of a loader
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -79,6 +111,14 @@ class Data(Value):
     columns: tuple[tuple[str, Value], ...] = ()  # columns written into a frame (`df["x"] = ...`)
     parts: tuple[Value, ...] = ()  # each element is a tuple of these (a dataset of (x, y) pairs)
     sample: bool = False  # one element of a data set (a row, an image) taken in a loop over it
+    scale: Fixed | None = None  # a fixed scaling of its values (RAW pixels, UNIT, ...), where it was set
+    channels: Fixed | None = None  # the channel order of images: "rgb", "bgr" or "gray"
+    pipeline: Pipeline | None = None  # an input pipeline it is (a generator's flow, a dataset)
+    pass_of: Pipeline | None = None  # taken in a pass over this pipeline (`for x, y in ds`)
+    listing: Pipeline | None = None  # labels listed in this pipeline's file order (`generator.classes`)
+    order: Fixed | None = None  # "grouped" (class blocks, sorted) or "shuffled" row order
+    windows: Fixed | None = None  # overlapping windows over one series (value "overlapping")
+    augmented: cst.CSTNode | None = None  # randomly augmented here (a random layer with training=True)
 
     def derived(self, node: cst.CSTNode, **changes: object) -> "Data":
         """The same lineage, produced at `node` (a copy, slice, reshape ...)."""
@@ -105,6 +145,8 @@ class Estimator(Value):
     learns: str | None = None  # what fit() learns from the data: "statistics", "vocabulary", "nothing"
     labels: str | None = None  # the label encoding its transform() output is ("integer", "onehot")
     sampling: str | None = None  # resamplers: "over" or "under"
+    shuffles: bool | None = None  # splitters: they draw rows at random (None: not a literal)
+    groups: bool = False  # splitters that keep groups or time order together
 
 
 class FitEvent(NamedTuple):
@@ -119,10 +161,35 @@ class FitEvent(NamedTuple):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class RowIndex(Value):
-    """Row positions of one part of a split (`train_idx` of `KFold.split`)."""
+    """Row positions: one part of a split (`train_idx` of `KFold.split`), or a permutation (role None)."""
 
-    role: str
+    role: str | None
     node: cst.CSTNode
+    order: str | None = None  # a permutation: "shuffled" (`np.random.permutation`) or "grouped" (`argsort`)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Collection(Value):
+    """A list the script fills with `append`/`extend` in a loop: what it holds, and in which order.
+
+    `element` is the value appended (a row, an image); `order` is "grouped"
+    when the appended values come in blocks (the class of an outer loop over
+    class folders, a constant per loop).
+    """
+
+    element: Value
+    node: cst.CSTNode
+    order: "Fixed | None" = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Generator(Value):
+    """A Keras `ImageDataGenerator`: the scaling and augmentation its flows apply."""
+
+    node: cst.CSTNode
+    scale: "Fixed | None"  # rescale= or preprocessing_function=, or RAW when neither is given
+    augment: cst.CSTNode | None  # a random augmentation argument (rotation_range=, horizontal_flip=True ...)
+    scale_known: bool = True  # False when rescale= or preprocessing_function= is something kast cannot read
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -138,6 +205,8 @@ class Split(NamedTuple):
     node: cst.Call
     inputs: tuple[Value, ...]
     order: int
+    shuffles: bool | None = None  # it draws rows at random (None: kast cannot tell)
+    groups: bool = False  # it keeps groups together (GroupKFold, TimeSeriesSplit keeps time order)
 
 
 class Inference(NamedTuple):
@@ -148,6 +217,7 @@ class Inference(NamedTuple):
     x: Value
     x_node: cst.CSTNode | None
     node: cst.Call
+    repeated: bool = False  # inside a loop, a branch or a comprehension: it may run many times
 
 
 class PredictionUse(NamedTuple):
@@ -160,6 +230,7 @@ class PredictionUse(NamedTuple):
     axis: int | None = None
     detail: str = ""
     metric: Value | None = None
+    other: Value | None = None  # what the prediction is compared with (the labels of a metric, `==`)
 
 
 # ------------------------------------------------------------ what things are

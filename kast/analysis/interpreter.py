@@ -28,12 +28,13 @@ import libcst as cst
 from kast import libraries
 from kast.analysis import lineage
 from kast.analysis.calls import Args, const
-from kast.analysis.dataflow import Data, PredictionUse, RowIndex, Split, role_from_name
+from kast.analysis.dataflow import Collection, Data, Fixed, PredictionUse, RowIndex, Split, role_from_name
 from kast.analysis.models import Model, OutputLayer
 from kast.analysis.picture import MethodCall, ModelBinding, Picture
 from kast.analysis.values import (
     UNKNOWN_VALUE,
     Const,
+    Counter,
     Instance,
     Mapping,
     Method,
@@ -106,9 +107,32 @@ def _same(values: Iterable[Value]) -> Value:
     return UNKNOWN_VALUE
 
 
+_OPERATOR_SIGNS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/"}
+
 # Methods of list, dict and set that change the object in place.
 _MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
                                "setdefault", "popitem", "add", "discard"})
+
+def _empty_or_collection(value: Value | None) -> bool:
+    return isinstance(value, Collection) or (isinstance(value, Sequence) and not value.items)
+
+
+def _is_none(value: Value) -> bool:
+    """An absent slice bound (or a literal None)."""
+    return isinstance(value, Const) and value.value is None
+
+
+def _target_names(target: cst.BaseExpression) -> frozenset[str]:
+    """The names a `for` target binds."""
+    if isinstance(target, cst.Name):
+        return frozenset({target.value})
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return frozenset().union(*(_target_names(e.value) for e in target.elements))
+    return frozenset()
+
+
+# Methods that give a layer or model weights from elsewhere.
+_WEIGHT_SETTERS = frozenset({"set_weights", "load_weights"})
 
 # Values with no attributes kast models: reading one gives nothing known.
 _PLAIN_VALUES = (Const, Sequence, Mapping, Ref, UserFunction, UserClass, UserLambda, Method)
@@ -132,6 +156,8 @@ class Interpreter:
         self.module_scope = Scope(None)
         self.function_scopes: list[Scope] = []  # emptied after the run: see `run`
         self.conditional = 0  # > 0 inside a branch or loop body
+        self.loops: list[frozenset[str]] = []  # the names bound by each `for` being run, outermost first
+        self.scope: Scope = self.module_scope  # the scope of the call being evaluated (for in-place effects)
         self.call_stack: list[cst.FunctionDef] = []
         self.budget = _INLINE_BUDGET
         self.inlined: set[int] = set()
@@ -360,13 +386,21 @@ class Interpreter:
                 after = scope.names
         finally:
             self.conditional -= 1
+        # A list the loop fills (`rows.append(x)`) holds what it collects, not the empty list it started as.
+        collected = {name: value for name, value in after.items()
+                     if isinstance(value, Collection) and _empty_or_collection(before.get(name))}
         self._merge(scope, [(before, False), (after, False)])
+        scope.names.update(collected)
         return False
 
     def _exec_for(self, node: cst.For, scope: Scope, frame: Frame) -> bool:
         iterated = self.eval(node.iter, scope)
         self.assign(node.target, self._element(iterated, node.iter), scope)
-        return self._exec_loop_body(node.body, node.orelse, scope, frame)
+        self.loops.append(_target_names(node.target))
+        try:
+            return self._exec_loop_body(node.body, node.orelse, scope, frame)
+        finally:
+            self.loops.pop()
 
     def _exec_while(self, node: cst.While, scope: Scope, frame: Frame) -> bool:
         self.eval(node.test, scope)
@@ -582,10 +616,11 @@ class Interpreter:
             if method is not None:
                 return UserFunction(method, self.module_scope, owner)
             return UNKNOWN_VALUE
+        found = libraries.attribute(owner, attr)
+        if found is not None:
+            return lineage.apply(found, owner, node) if isinstance(found, str) and isinstance(owner, Data) \
+                else found(self, owner, node)  # type: ignore[operator]
         if isinstance(owner, Data):
-            effect = libraries.attribute(owner, attr)
-            if effect is not None:
-                return lineage.apply(effect, owner, node)
             return Method(owner, attr, node)
         if isinstance(owner, _PLAIN_VALUES):
             return UNKNOWN_VALUE
@@ -594,11 +629,14 @@ class Interpreter:
     def _eval_subscript(self, node: cst.Subscript, scope: Scope) -> Value:
         owner = self.eval(node.value, scope)
         keys: list[Value] = []
+        bounds: list[tuple[Value, Value, Value]] = []  # (lower, upper, step) of each slice
         for element in node.slice:
             if isinstance(element.slice, cst.Index):
                 keys.append(self.eval(element.slice.value, scope))
             else:
-                self._eval_children(element.slice, scope)
+                piece = element.slice
+                bounds.append(tuple(self.eval(part, scope) if part is not None else Const(None)  # type: ignore[misc]
+                                    for part in (piece.lower, piece.upper, piece.step)))
                 keys.append(UNKNOWN_VALUE)
         if isinstance(owner, Sequence) and len(keys) == 1:
             index = const(keys[0], int)
@@ -611,11 +649,18 @@ class Interpreter:
             return found if found is not None else UNKNOWN_VALUE
         if isinstance(owner, Data):
             if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
-                bounds = node.slice[0].slice
-                bounded = (bounds.lower is not None or bounds.upper is not None) and bounds.step is None
+                lower, upper, step = bounds[0]
+                if isinstance(lower, Counter) and isinstance(upper, Counter) and lower.steps is upper.steps:
+                    return lineage.window(owner, node, upper.offset - lower.offset, lower.steps.step)  # s[i:i + w]
+                bounded = not (_is_none(lower) and _is_none(upper)) and _is_none(step)
                 return lineage.sliced(owner, node, bounded)  # X[:n], p[:5]: the same kind of rows
+            if node.slice and all(isinstance(e.slice, cst.Slice) for e in node.slice[1:]) and bounds:
+                if const(bounds[-1][2], int) == -1 and _is_none(bounds[-1][0]) and _is_none(bounds[-1][1]):
+                    return lineage.channels_reversed(owner, node)  # img[..., ::-1]: RGB <-> BGR
+                if all(isinstance(e.slice, cst.Slice) for e in node.slice):
+                    return lineage.apply(lineage.KEEP, owner, node)  # img[100:400, 100:400]: a crop
             if len(keys) == 1 and isinstance(keys[0], RowIndex):
-                return lineage.rows_of(owner, node, keys[0].role, keys[0].node)  # X[train_idx]
+                return lineage.rows_of(owner, node, keys[0])  # X[train_idx], X[perm]
             if len(keys) == 1 and isinstance(const(keys[0], str), str):
                 return lineage.column(owner, node, const(keys[0], str))  # df["label"]
             return lineage.apply(lineage.COLUMNS, owner, node)  # columns or a mask
@@ -624,7 +669,12 @@ class Interpreter:
     def _eval_binary(self, node: cst.BinaryOperation, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
         right = self.eval(node.right, scope)
-        data = lineage.combine((left, right), node)
+        sign = _OPERATOR_SIGNS.get(type(node.operator), "?")
+        counter, other = (left, right) if isinstance(left, Counter) else (right, left)
+        if isinstance(counter, Counter) and isinstance(const(other, int), int) and sign in ("+", "-"):
+            if sign == "+" or counter is left:  # i + 5, 5 + i, i - 5: the same loop index, offset
+                return Counter(counter.steps, counter.offset + (const(other, int) if sign == "+" else -const(other, int)))
+        data = lineage.binary(sign, left, right, node)
         if data is not None:
             return data
         op = _BINARY_OPS.get(type(node.operator))
@@ -676,10 +726,10 @@ class Interpreter:
                     self.picture.prediction_uses.append(
                         PredictionUse("threshold", prediction, node, threshold=float(threshold)))
                     return pred_side.derived(node, prediction=prediction._replace(post="thresholded"))
-            elif isinstance(op, (cst.Equal, cst.NotEqual)) and prediction.post == "raw":
+            elif isinstance(op, (cst.Equal, cst.NotEqual)):
                 other = right if pred_side is left else left
                 if not isinstance(other, Const):
-                    self.picture.prediction_uses.append(PredictionUse("equality", prediction, node))
+                    self.picture.prediction_uses.append(PredictionUse("equality", prediction, node, other=other))
         return lineage.apply(lineage.VALUES, base, node)
 
     def _compare_consts(self, node: cst.Comparison, left: Value, rights: list[Value]) -> Value:
@@ -771,11 +821,52 @@ class Interpreter:
     def _eval_call(self, node: cst.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)
         args = self._eval_args(node, scope)
+        self.scope = scope
         result = self.call_value(func, args, node)
         target = node.func
         if type(target) is cst.Attribute and target.attr.value in _MUTATING_METHODS and type(target.value) is cst.Name:
-            self._mutated(target.value.value, scope)  # names.append(x): the literal list is no longer known
+            if not self._collect(target.value.value, target.attr.value, args, node, scope):
+                self._mutated(target.value.value, scope)  # names.append(x): the literal list is no longer known
         return result
+
+    def _collect(self, name: str, method: str, args: Args, node: cst.Call, scope: Scope) -> bool:
+        """`rows.append(x)` / `rows.extend(xs)` on a list that starts empty: it now collects such values.
+
+        A value appended inside a loop that is the same for every iteration of an
+        inner loop (the class of an outer loop over class folders, a constant)
+        comes in blocks: the list's order is "grouped".
+        """
+        if method not in ("append", "extend") or len(args.positional) != 1 or args.keywords:
+            return False
+        owner = scope.lookup(name)
+        if not (isinstance(owner, Sequence) and not owner.items) and not isinstance(owner, Collection):
+            return False
+        value = args.positional[0][0]
+        element = lineage.element(value, node) if method == "extend" and isinstance(value, Data) else value
+        order = owner.order if isinstance(owner, Collection) else None
+        written = args.positional[0][1].value
+        if self.loops and (isinstance(value, Const) or (isinstance(written, cst.Name) and len(self.loops) > 1
+                                                        and any(written.value in names for names in self.loops[:-1]))):
+            order = order or Fixed("grouped", node)
+        if isinstance(owner, Collection) and isinstance(owner.element, Data) and not isinstance(element, Data):
+            element = owner.element
+        self._rebind(name, Collection(element if element is not None else UNKNOWN_VALUE, node, order), scope)
+        return True
+
+    @staticmethod
+    def _rebind(name: str, value: Value, scope: Scope) -> None:
+        current: Scope | None = scope
+        while current is not None:
+            if name in current.names:
+                current.names[name] = value
+                return
+            current = current.parent
+        scope.names[name] = value
+
+    def rebind(self, node: cst.BaseExpression, value: Value) -> None:
+        """The value the name at `node` holds after an in-place change (`np.random.shuffle(X)`)."""
+        if isinstance(node, cst.Name):
+            self._rebind(node.value, value, self.scope)
 
     @staticmethod
     def _mutated(name: str, scope: Scope) -> None:
@@ -795,10 +886,18 @@ class Interpreter:
             if func.name in libraries.TRACKED_METHODS:
                 self.picture.method_calls.append(MethodCall(func.receiver, func.name, node))
             method = libraries.method(func.receiver, func.name)
-            return method(self, func, args, node) if method is not None else UNKNOWN_VALUE
+            if method is None:
+                if func.name in _WEIGHT_SETTERS:
+                    self.picture.escaped.add(id(func.receiver))
+                self._escape(args)
+                return UNKNOWN_VALUE
+            return method(self, func, args, node)
         if isinstance(func, Ref):
             callee = libraries.function(func.qualname)
-            return callee.hook(self, callee.row, args, node) if callee is not None else UNKNOWN_VALUE
+            if callee is None:
+                self._escape(args)
+                return UNKNOWN_VALUE
+            return callee.hook(self, callee.row, args, node)
         if isinstance(func, UserFunction):
             return self._call_function(func, args)
         if isinstance(func, UserLambda):
@@ -806,7 +905,16 @@ class Interpreter:
         if isinstance(func, UserClass):
             return self._instantiate(func, args, node)
         hook = libraries.call_object(func)
-        return hook(self, func, args, node) if hook is not None else UNKNOWN_VALUE
+        if hook is None:
+            self._escape(args)
+            return UNKNOWN_VALUE
+        return hook(self, func, args, node)
+
+    def _escape(self, args: Args) -> None:
+        """Values passed to code kast does not follow may be changed there."""
+        for value, _ in (*args.positional, *args.keywords.values()):
+            if not isinstance(value, _PLAIN_VALUES):
+                self.picture.escaped.add(id(value))
 
     def _eval_args(self, node: cst.Call, scope: Scope) -> Args:
         positional: list[tuple[Value, cst.Arg]] = []

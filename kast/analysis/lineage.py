@@ -21,6 +21,13 @@ went through, its label encoding, the prediction it holds.
 - CODES: the integer codes of a categorical column (`.cat.codes`,
   `pd.factorize`): integer class labels.
 
+The input-pipeline facts: a fixed scaling of the values (`Data.scale`: raw
+pixels, divided by 255, ...) survives what keeps the values and is set by the
+arithmetic that scales them (`binary`); the channel order of images survives
+everything but a selection of columns or channels; the row order ("grouped"
+class blocks, "shuffled") survives everything but a shuffle or a split that
+shuffles.
+
 A value that is one named column of a frame (`df["label"]`) says so
 (`Data.column`) until its values change; columns written into a frame
 (`df["x"] = ...`) are read back as they were written.
@@ -32,7 +39,19 @@ from typing import Iterable
 
 import libcst as cst
 
-from kast.analysis.dataflow import Data, Labels, Prediction, Transform
+from kast.analysis.dataflow import (
+    CENTERED,
+    RAW,
+    UNIT,
+    Collection,
+    Data,
+    Fixed,
+    Labels,
+    Pipeline,
+    Prediction,
+    RowIndex,
+    Transform,
+)
 from kast.analysis.values import Const, Sequence, Value
 
 KEEP = "keep"
@@ -53,15 +72,20 @@ def apply(effect: str, data: Data, node: cst.CSTNode) -> Data:
     if effect == FLATTEN:
         prediction = data.prediction._replace(flattened=True) if data.prediction is not None else None
         return data.derived(node, prediction=prediction)
-    if effect in (VALUES, COLUMNS):
-        return data.derived(node, prediction=None, labels=None, column=None, columns=(), parts=())
+    if effect == VALUES:
+        return data.derived(node, prediction=None, labels=None, column=None, columns=(), parts=(), scale=None,
+                            pipeline=None)
+    if effect == COLUMNS:
+        return data.derived(node, prediction=None, labels=None, column=None, columns=(), parts=(), channels=None,
+                            pipeline=None)
     if effect == CAST:
         prediction = data.prediction
         if prediction is not None and prediction.post == "raw":
             prediction = prediction._replace(post="cast")
         return data.derived(node, prediction=prediction)
     if effect == CODES:
-        return data.derived(node, prediction=None, labels=Labels("integer", node), columns=(), parts=())
+        return data.derived(node, prediction=None, labels=Labels("integer", node), columns=(), parts=(), scale=None,
+                            channels=None)
     raise ValueError(f"unknown effect {effect!r}")
 
 
@@ -99,22 +123,29 @@ def split_part(data: Data, role: str) -> bool:
     return data.part_of is not None and (data.role is None or (data.role == "train" and role == "validation"))
 
 
-def rows_of(data: Data, node: cst.CSTNode, role: str, index_node: cst.CSTNode) -> Data:
-    """`data[train_idx]`: the rows of one part of a split."""
-    return data.derived(node, role=role, role_node=index_node, prediction=None, part_of=None)
+def rows_of(data: Data, node: cst.CSTNode, index: RowIndex) -> Data:
+    """`data[train_idx]`: the rows of one part of a split; `data[perm]`: the rows in a new order."""
+    if index.role is None:
+        return data.derived(node, order=Fixed(index.order, index.node) if index.order else None)
+    return data.derived(node, role=index.role, role_node=index.node, prediction=None, part_of=None)
 
 
 def element(value: Value, node: cst.CSTNode) -> Value | None:
     """One element of `value` when it is iterated (`for row in X`); None when kast does not know."""
+    if isinstance(value, Collection):
+        return value.element if isinstance(value.element, Data) else None
     if isinstance(value, Data):
         if value.parts:
-            return Sequence(tuple(data_element(p, node) if isinstance(p, Data) else p for p in value.parts), node)
+            return Sequence(tuple(data_element(p, node, value.pipeline) if isinstance(p, Data) else p
+                                  for p in value.parts), node)
         return data_element(value, node)
     return None
 
 
-def data_element(data: Data, node: cst.CSTNode) -> Data:
-    return data.derived(node, part_of=None, sample=True)
+def data_element(data: Data, node: cst.CSTNode, pipeline: Pipeline | None = None) -> Data:
+    """One element (a row, a batch) of `data`, taken in a pass over its pipeline if it has one."""
+    return data.derived(node, part_of=None, sample=True, pipeline=None, pass_of=pipeline or data.pipeline,
+                        order=None)
 
 
 def collected(data: Data, node: cst.CSTNode) -> Data:
@@ -124,7 +155,37 @@ def collected(data: Data, node: cst.CSTNode) -> Data:
 
 def unpacked(data: Data, node: cst.CSTNode) -> Data:
     """One of the names a data value is unpacked into (`x, y = batch`)."""
-    return apply(COLUMNS, data, node)
+    return data.derived(node, prediction=None, labels=None, column=None, columns=(), parts=(), pipeline=None)
+
+
+def gathered(value: Value, node: cst.CSTNode) -> Data | None:
+    """`np.array(rows)` of a list filled in a loop (or a data value): the rows collected, in their order."""
+    if isinstance(value, Collection):
+        if not isinstance(value.element, Data):
+            return Data(node, origin=node, order=value.order)
+        return value.element.derived(node, sample=False, pass_of=value.element.pass_of, order=value.order,
+                                     part_of=None)
+    if isinstance(value, Data):
+        return apply(KEEP, value, node)
+    return None
+
+
+def window(data: Data, node: cst.CSTNode, width: int, step: int | None) -> Data:
+    """`series[i:i + width]` in a loop over `range(..., step)`: windows that overlap when step < width."""
+    overlapping = step is not None and 0 < step < width
+    return data.derived(node, windows=Fixed("overlapping", node) if overlapping else None, part_of=None,
+                        prediction=None, labels=None)
+
+
+def channels_reversed(data: Data, node: cst.CSTNode) -> Data:
+    """`img[..., ::-1]`: the channel order reversed (BGR <-> RGB)."""
+    flipped = {"rgb": "bgr", "bgr": "rgb"}.get(data.channels.value) if data.channels is not None else None
+    return data.derived(node, channels=Fixed(flipped, node) if flipped else None)
+
+
+def reordered(data: Data, node: cst.CSTNode, order: str) -> Data:
+    """`data` with its rows in a new order: "shuffled" (a permutation) or "grouped" (sorted, class blocks)."""
+    return data.derived(node, order=Fixed(order, node))
 
 
 def literal(value: Value, node: cst.CSTNode) -> Data | None:
@@ -146,15 +207,59 @@ def combine(values: Iterable[Value], node: cst.CSTNode) -> Data | None:
     return None
 
 
+# Intermediate scaling: x / 127.5 before the - 1 that centres it.
+_HALF = "half"
+# Pixels divided by 255 twice.
+TWICE = "unit twice"
+
+
+def binary(operator: str, left: Value, right: Value, node: cst.CSTNode) -> Data | None:
+    """`left <operator> right` where one side is data: new values, with the fixed scaling they now have.
+
+    `operator` is "+", "-", "*" or "/" (others: "?").  Dividing by 255 (or
+    multiplying by 1/255) scales pixels to [0, 1], twice when they were
+    already; `x / 127.5 - 1` centres them on [-1, 1]; any other arithmetic
+    leaves the scaling unknown.
+    """
+    result = combine((left, right), node)
+    if result is None:
+        return None
+    data, number = (left, right) if isinstance(left, Data) else (right, left)
+    assert isinstance(data, Data)
+    factor = number.value if isinstance(number, Const) and isinstance(number.value, (int, float)) \
+        and not isinstance(number.value, bool) else None
+    scale = data.scale.value if data.scale is not None else None
+    if factor is None or data is right and operator in ("/", "-"):
+        return result
+    found: str | None = None
+    by_255 = (operator == "/" and abs(factor - 255) < 1e-6) or (operator == "*" and abs(factor * 255 - 1) < 1e-3)
+    if by_255:
+        found = UNIT if scale in (None, RAW) else TWICE if scale == UNIT else None
+    elif operator == "/" and abs(factor - 127.5) < 1e-6 and scale in (None, RAW):
+        found = _HALF
+    elif operator == "-" and factor == 1 and scale == _HALF:
+        found = CENTERED
+    return result.derived(node, scale=Fixed(found, node)) if found is not None else result
+
+
 def transformed(data: Data, node: cst.CSTNode, estimator: Value, labels: Labels | None = None) -> Data:
     """`data` through a fitted transform (`scaler.transform(x)`, `norm(x)`)."""
     return data.derived(node, transforms=data.transforms + (Transform(estimator, node),), labels=labels,
-                        prediction=None, column=None, columns=())
+                        prediction=None, column=None, columns=(), scale=None, channels=None)
 
 
-def with_role(data: Data, node: cst.CSTNode, role: str, role_node: cst.CSTNode) -> Data:
-    """`data` as one part of a split, or named as one (`X_test = ...`)."""
-    return data.derived(node, role=role, role_node=role_node, prediction=None)
+def scaled(data: Data, node: cst.CSTNode, scale: str | None) -> Data:
+    """`data` through a fixed scaling (`Rescaling(1/255)(x)`, `preprocess_input(x)`); None: unknown."""
+    if scale == UNIT and data.scale is not None and data.scale.value == UNIT:
+        scale = TWICE
+    return data.derived(node, scale=Fixed(scale, node) if scale is not None else None, prediction=None,
+                        labels=None)
+
+
+def with_role(data: Data, node: cst.CSTNode, role: str, role_node: cst.CSTNode, shuffles: bool = False) -> Data:
+    """`data` as one part of a split, or named as one (`X_test = ...`); a split that shuffles reorders the rows."""
+    order = Fixed("shuffled", node) if shuffles else data.order
+    return data.derived(node, role=role, role_node=role_node, prediction=None, order=order)
 
 
 def named_role(data: Data, node: cst.CSTNode, role: str, role_node: cst.CSTNode) -> Data:
@@ -190,12 +295,26 @@ def concatenated(parts: list[Value], node: cst.CSTNode) -> Data:
     roles = {d.role for d in data}
     test = next((d for d in data if d.role == "test"), None)
     over = next((d.resampled for d in data if d.resampled is not None), None)
+    complete = len(data) == len(items)
     encodings = {d.labels.encoding if d.labels is not None else None for d in data}
-    labels = Labels(encodings.pop(), node) if len(encodings) == 1 and None not in encodings \
-        and len(data) == len(items) else None
-    return Data(node, role=roles.pop() if len(roles) == 1 and len(data) == len(items) else None,
+    labels = Labels(encodings.pop(), node) if len(encodings) == 1 and None not in encodings and complete else None
+    # Whole data sets from different sources, one after another: the rows come in blocks.
+    blocks = complete and len(data) >= 2 and all(d.role is None and d.origin is not None for d in data) \
+        and len({id(d.origin) for d in data}) == len(data)
+    return Data(node, role=roles.pop() if len(roles) == 1 and complete else None,
                 origin=data[0].origin, transforms=data[0].transforms, resampled=over,
-                contains_test=(node if test is not None and len(roles) > 1 else None), labels=labels)
+                contains_test=(node if test is not None and len(roles) > 1 else None), labels=labels,
+                scale=_agreed([d.scale for d in data]) if complete else None,
+                channels=_agreed([d.channels for d in data]) if complete else None,
+                order=Fixed("grouped", node) if blocks else _agreed([d.order for d in data]),
+                windows=next((d.windows for d in data if d.windows is not None), None),
+                pass_of=data[0].pass_of, sample=False)
+
+
+def _agreed(facts: list[Fixed | None]) -> Fixed | None:
+    """The fact all parts share, or None."""
+    values = {fact.value if fact is not None else None for fact in facts}
+    return facts[0] if len(values) == 1 and facts[0] is not None else None
 
 
 def stacked(parts: list[Value], node: cst.CSTNode) -> Data | None:

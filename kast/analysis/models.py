@@ -42,6 +42,9 @@ class Layer(Value):
     name: Fact[str] = UNKNOWN
     inner: "Layer | None" = None  # the wrapped layer of TimeDistributed
     role: str = OTHER
+    scale: str | None = None  # FIXED layers that scale the values: the scaling they apply (Rescaling(1/255): "unit")
+    augments: bool = False  # AUGMENTATION layers called with training=True; preprocessing models of them
+    needs_adapt: bool = False  # a preprocessing layer built without its statistics (Normalization() with no mean=)
 
     @property
     def effective(self) -> "Layer":
@@ -62,6 +65,7 @@ class Tensor(Value):
     source: Value | None = None  # the tensor the layer was applied to (single input)
     opaque: bool = False
     model: "Model | None" = None  # the model whose call made it (`model(x)` in a training loop)
+    sources: tuple[Value, ...] = ()  # all the tensors a merge layer was applied to (Concatenate, Add)
 
 
 class OutputLayer(NamedTuple):
@@ -100,6 +104,29 @@ class Model(Value):
     compiles: list["CompileCall"] = field(default_factory=list)
     fits: list["FitCall"] = field(default_factory=list)
     overrides: frozenset[str] = frozenset()  # methods a user-defined subclass defines itself (`predict`)
+    pretrained: "Pretrained | None" = None  # a keras.applications model
+    inputs: tuple[Value, ...] | None = None  # functional: the input tensors it was built from
+    feed: Value | None = None  # keras.applications: the tensor passed as input_tensor= or called on
+
+    def all_layers(self) -> list[Layer]:
+        """Every layer kast sees in the model: its Sequential entries, or those its outputs are made of."""
+        found: list[Layer] = []
+        seen: set[int] = set()
+        stack: list[Value] = [entry.layer for entry in self.entries] + list(self.outputs or ())
+        while stack and len(seen) < 10_000:
+            value = stack.pop()
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, Layer):
+                found.append(value)
+                if value.inner is not None:
+                    stack.append(value.inner)
+            elif isinstance(value, Tensor):
+                stack.extend(v for v in (value.layer, value.source, value.model, *value.sources) if v is not None)
+            elif isinstance(value, Model) and value is not self:
+                stack.extend([entry.layer for entry in value.entries] + list(value.outputs or ()))
+        return found
 
     def output_layers(self) -> tuple[OutputLayer, ...] | None:
         """The output layers, one per model output; None when kast cannot see them."""
@@ -238,6 +265,23 @@ class Optimizer(Value):
         return None
 
 
+class Pretrained(NamedTuple):
+    """A keras.applications model with pretrained weights, and the input its family expects."""
+
+    name: str  # the constructor, `EfficientNetB0`
+    module: str  # its module, `efficientnet`
+    mode: str  # what its module's preprocess_input does: "caffe", "tf", "torch" or "none" (the identity)
+    internal: bool  # it rescales inside the network and expects 0-255 pixels
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ApplicationInput(Value):
+    """`base.input`: the input of a keras.applications model, used as another model's input."""
+
+    model: "Model"
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Callback(Value):
     """A Keras training callback: `EarlyStopping(...)`, `ModelCheckpoint(...)`."""
@@ -300,3 +344,4 @@ class FitCall(NamedTuple):
     validation_data: Value | None
     compile: CompileCall | None  # the compile in force when fit() runs
     callbacks: tuple[Value, ...] | None = None  # the callbacks passed (None when kast cannot list them)
+    validation_split: Value | None = None  # the validation_split= argument

@@ -62,6 +62,9 @@ class Picture:
     optimizers: list[Optimizer] = field(default_factory=list)
     fit_events: list[FitEvent] = field(default_factory=list)
     estimators: list[Estimator] = field(default_factory=list)
+    # Layers and models handed to code kast does not follow, or given weights from elsewhere (set_weights,
+    # load_weights): their state is unknown.
+    escaped: set[int] = field(default_factory=set)
     splits: list[Split] = field(default_factory=list)
     inferences: list[Inference] = field(default_factory=list)
     prediction_uses: list[PredictionUse] = field(default_factory=list)

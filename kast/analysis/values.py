@@ -150,6 +150,22 @@ class UserClass(Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Steps(Value):
+    """`range(...)`: loop indices with a known step (None when the step is not a literal)."""
+
+    step: int | None
+    node: cst.CSTNode | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Counter(Value):
+    """A loop index over a range, plus a constant offset: `i`, `i + window` in `for i in range(...)`."""
+
+    steps: Steps
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Method(Value):
     """`obj.name` of an object kast models, not yet called."""
 

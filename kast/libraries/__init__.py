@@ -2,15 +2,16 @@
 
 The interpreter (`kast.analysis.interpreter`) knows Python; what a library call
 does is looked up here.  Each library has its module (`keras/`, `sklearn`,
-`imblearn`, `numpy`, `scipy`, `pandas`, `tensorflow`, `tf_data`,
-`sklearn_pandas`, and Python's `builtins`) holding rows of data for the common
-cases and hooks for the few calls that need code.  A module may define:
+`imblearn`, `numpy`, `scipy`, `pandas`, `tensorflow`, `tf_data`, `images`
+(OpenCV, PIL), `sklearn_pandas`, and Python's `builtins`) holding rows of data
+for the common cases and hooks for the few calls that need code.  A module may define:
 
 - `FUNCTIONS`: canonical name -> `Callee(hook, row)` for calls of imported names;
 - `resolve(qualname)`: a `Callee` for names that follow a pattern (every class
   under `keras.layers` is a layer);
 - `METHODS`: value type -> {method name: hook(context, method, args, node)};
-- `ATTRIBUTES`: value type -> {attribute name: lineage effect}.
+- `ATTRIBUTES`: value type -> {attribute name: a lineage effect, or a hook
+  `hook(context, owner, node) -> Value`}.
 
 Teaching kast a function is one row in the module of its library.
 """
@@ -25,14 +26,27 @@ from kast.analysis.calls import Callee
 from kast.analysis.dataflow import Folds, RowIndex
 from kast.analysis.models import Layer, Loss, Model
 from kast.analysis.values import Sequence, UserClass, Value
-from kast.libraries import builtins, imblearn, keras, numpy, pandas, scipy, sklearn, sklearn_pandas, tensorflow, tf_data
+from kast.libraries import (
+    builtins,
+    images,
+    imblearn,
+    keras,
+    numpy,
+    pandas,
+    scipy,
+    sklearn,
+    sklearn_pandas,
+    tensorflow,
+    tf_data,
+)
 from kast.libraries.keras import layers as keras_layers
 from kast.libraries.keras import losses as keras_losses
 from kast.libraries.keras import models as keras_models
 from kast.libraries.keras.names import KERAS_PACKAGES, is_keras
 from kast.libraries.keras.names import canonical as keras_canonical
 
-LIBRARIES = (*keras.MODULES, sklearn, sklearn_pandas, imblearn, numpy, scipy, pandas, tensorflow, tf_data, builtins)
+LIBRARIES = (*keras.MODULES, sklearn, sklearn_pandas, imblearn, numpy, scipy, pandas, tensorflow, tf_data, images,
+             builtins)
 
 # Old module paths that moved, by their current one.
 _MOVED = (
@@ -43,7 +57,7 @@ _MOVED = (
 FUNCTIONS: dict[str, Callee] = {}
 _RESOLVERS: list[Callable[[str], Callee | None]] = []
 METHODS: dict[type, dict[str, Callable[..., Value]]] = {}
-ATTRIBUTES: dict[type, dict[str, str]] = {}
+ATTRIBUTES: dict[type, dict[str, object]] = {}
 for _library in LIBRARIES:
     FUNCTIONS.update(getattr(_library, "FUNCTIONS", {}))
     if hasattr(_library, "resolve"):
@@ -94,8 +108,8 @@ def method(receiver: Value, name: str) -> Callable[..., Value] | None:
     return table.get(name) if table is not None else None
 
 
-def attribute(owner: Value, name: str) -> str | None:
-    """The lineage effect of reading `owner.name` (`df.values`); None when it is not data."""
+def attribute(owner: Value, name: str) -> object | None:
+    """What reading `owner.name` gives: a lineage effect (`df.values`) or a hook (`generator.classes`)."""
     table = ATTRIBUTES.get(type(owner))
     return table.get(name) if table is not None else None
 
@@ -120,7 +134,7 @@ def element(value: Value, node: cst.CSTNode) -> Value | None:
     """What iterating a library value gives (the folds of a cross-validation splitter)."""
     if isinstance(value, Folds):
         return Sequence((RowIndex("train", value.node), RowIndex("validation", value.node)), node)
-    return None
+    return builtins.element(value, node)
 
 
 def user_class_hook(cls: UserClass) -> Callable[..., Value] | None:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context
 from kast.analysis.dataflow import Data
-from kast.analysis.values import UNKNOWN_VALUE, Const, Mapping, Sequence, Value
+from kast.analysis.values import UNKNOWN_VALUE, Const, Counter, Mapping, Sequence, Steps, Value
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Enumerated(Value):
+    """`enumerate(xs)`, element by element."""
+
+    element: Value
+    node: cst.CSTNode
 
 
 def _len(context: Context, row: object, args: Args, node: cst.Call) -> Value:
@@ -40,7 +50,34 @@ def _map(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     return lineage.collected(result, node) if isinstance(result, Data) else UNKNOWN_VALUE
 
 
+def _range(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`range(stop)`, `range(start, stop, step)`: loop indices; the step matters for windows."""
+    if args.keywords or args.starred or not 1 <= len(args.positional) <= 3:
+        return UNKNOWN_VALUE
+    step = args.positional[2][0] if len(args.positional) == 3 else Const(1)
+    value = step.value if isinstance(step, Const) and isinstance(step.value, int) else None
+    return Steps(value, node)
+
+
+def _enumerate(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`enumerate(xs)`: (index, element) pairs."""
+    first = args.positional[0][0] if len(args.positional) == 1 and not args.keywords else None
+    element = lineage.element(first, node) if first is not None else None
+    return Enumerated(element if element is not None else UNKNOWN_VALUE, node)
+
+
+def element(value: Value, node: cst.CSTNode) -> Value | None:
+    """What a loop over a built-in's result binds."""
+    if isinstance(value, Steps):
+        return Counter(value)
+    if isinstance(value, Enumerated):
+        return Sequence((Counter(Steps(1, node)), value.element), node)
+    return None
+
+
 FUNCTIONS = {
+    "builtins.range": Callee(_range),
+    "builtins.enumerate": Callee(_enumerate),
     "builtins.len": Callee(_len),
     "builtins.list": Callee(_container),
     "builtins.tuple": Callee(_container),

@@ -12,8 +12,8 @@ from typing import NamedTuple
 import libcst as cst
 
 from kast.analysis import lineage
-from kast.analysis.calls import Args, Callee, Context
-from kast.analysis.dataflow import Data, Estimator, FitEvent, Labels, Split
+from kast.analysis.calls import Args, Callee, Context, bool_of, const
+from kast.analysis.dataflow import Collection, Data, Estimator, FitEvent, Labels, Split
 from kast.analysis.values import UNKNOWN_VALUE, Method, Sequence, Value
 
 
@@ -53,27 +53,42 @@ def method(kind: str):  # type: ignore[no-untyped-def]
     return _METHOD_HOOKS[kind]
 
 
-def concatenate(context: Context, row: object, args: Args, node: cst.Call) -> Value:
-    """`np.concatenate([a, b])`, `pd.concat(...)`: the rows of several values one after another."""
-    return lineage.concatenated([value for value, _ in args.positional[:2]], node)
+def concatenate(context: Context, axis_position: int | None, args: Args, node: cst.Call) -> Value:
+    """`np.concatenate([a, b])`, `pd.concat(...)`: the rows of several values one after another.
+
+    `axis_position`: where the function takes `axis`; along another axis than
+    the rows it joins columns (`np.concatenate([a, b], axis=1)`).
+    """
+    axis = args.value("axis", axis_position) if axis_position is not None else None
+    if const(axis, int) not in (None, 0):
+        stacked = lineage.stacked([value for value, _ in args.positional[:1]], node)
+        return stacked if stacked is not None else UNKNOWN_VALUE
+    first = args.positional[0][0] if args.positional else None
+    if isinstance(first, Collection):  # np.concatenate(batches) of a list filled in a loop
+        gathered = lineage.gathered(first, node)
+        return gathered if gathered is not None else UNKNOWN_VALUE
+    parts = [value for value, _ in args.positional[:1 if axis_position == 1 else 2]]
+    return lineage.concatenated(parts, node)
 
 
-def split(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+def split(context: Context, shuffles_by_default: bool, args: Args, node: cst.Call) -> Value:
     """train_test_split(*arrays): a (train, held-out) pair per array, in the documented order.
 
     The held-out part of a whole data set is test data; of a training set
-    (a nested split), validation data.
+    (a nested split), validation data.  `shuffles_by_default`: the function's
+    default for `shuffle=`.
     """
     if args.starred:
         return UNKNOWN_VALUE
     inputs = [value for value, _ in args.positional]
-    context.picture.splits.append(Split(node, tuple(inputs), context.picture.tick()))
+    shuffles = bool_of(args.get("shuffle"), shuffles_by_default)
+    context.picture.splits.append(Split(node, tuple(inputs), context.picture.tick(), shuffles))
     outputs: list[Value] = []
     for value in inputs:
         base = value if isinstance(value, Data) else Data(node, origin=node)
         held_out = "validation" if base.role in ("train", "validation") else "test"
         for role in ("train", held_out):
-            outputs.append(lineage.with_role(base, node, role, node))
+            outputs.append(lineage.with_role(base, node, role, node, shuffles is True))
     return Sequence(tuple(outputs), node)
 
 

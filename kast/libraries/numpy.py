@@ -11,7 +11,7 @@ import libcst as cst
 
 from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context, const
-from kast.analysis.dataflow import Data, Labels, PredictionUse
+from kast.analysis.dataflow import Collection, Data, Fixed, Labels, PredictionUse, RowIndex
 from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Ref, Sequence, Value
 from kast.libraries import common
 from kast.libraries.common import effect, source
@@ -82,9 +82,7 @@ def _array(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     item = args.first("object", "a")
     if item is None:
         return UNKNOWN_VALUE
-    if isinstance(item[0], Data):
-        return lineage.apply(lineage.KEEP, item[0], node)
-    found = lineage.literal(item[0], node)
+    found = lineage.gathered(item[0], node) or lineage.literal(item[0], node)
     return found if found is not None else UNKNOWN_VALUE
 
 
@@ -123,6 +121,44 @@ def _astype(context: Context, method: Method, args: Args, node: cst.Call) -> Val
     return cast
 
 
+def _permutation(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.random.permutation(n)`: row positions in a random order (of an array: its rows shuffled)."""
+    first = args.value("x", 0)
+    if isinstance(first, Data):
+        return lineage.reordered(first, node, "shuffled")
+    return RowIndex(None, node, "shuffled")
+
+
+def _arange(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.arange(n)`: row positions in order (shuffled in place, they make a permutation)."""
+    return RowIndex(None, node, None)
+
+
+def _shuffle_in_place(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.random.shuffle(x)`: x's rows in a random order, in place."""
+    item = args.get("x", 0)
+    if item is not None:
+        value = item[0]
+        if isinstance(value, Data):
+            context.rebind(item[1].value, lineage.reordered(value, node, "shuffled"))
+        elif isinstance(value, RowIndex) and value.role is None:
+            context.rebind(item[1].value, RowIndex(None, node, "shuffled"))
+        elif isinstance(value, Collection):
+            context.rebind(item[1].value, Collection(value.element, node, Fixed("shuffled", node)))
+    return Const(None)
+
+
+def _sort(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.sort(y)`: the values in sorted order (class blocks when they are labels)."""
+    first = args.value("a", 0)
+    return lineage.reordered(first, node, "grouped") if isinstance(first, Data) else UNKNOWN_VALUE
+
+
+def _argsort(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`np.argsort(y)`: the row positions that sort y."""
+    return RowIndex(None, node, "grouped") if isinstance(args.value("a", 0), Data) else UNKNOWN_VALUE
+
+
 def _argmax_method(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
     assert isinstance(method.receiver, Data)
     return argmax(context, method.receiver, args.get("axis", 0), node)
@@ -144,13 +180,15 @@ def _reshape_method(context: Context, method: Method, args: Args, node: cst.Call
 
 FUNCTIONS = {
     **{f"numpy.{name}": source() for name in ("load", "loadtxt", "genfromtxt", "fromfile")},
-    **{f"numpy.{name}": Callee(common.concatenate) for name in ("concatenate", "vstack", "row_stack", "append")},
+    "numpy.concatenate": Callee(common.concatenate, 1),
+    **{f"numpy.{name}": Callee(common.concatenate) for name in ("vstack", "row_stack")},
+    "numpy.append": Callee(common.concatenate, 2),
     "numpy.argmax": Callee(_argmax_function),
     **{f"numpy.{name}": Callee(_round_function) for name in ("round", "rint", "around")},
     "numpy.where": Callee(_where),
     **{f"numpy.{name}": Callee(_array) for name in ("array", "asarray", "asanyarray")},
     **{f"numpy.{name}": effect(lineage.KEEP) for name in ("copy", "expand_dims", "atleast_2d")},
-    "numpy.stack": Callee(common.concatenate),
+    "numpy.stack": Callee(common.concatenate, 1),
     **{f"numpy.{name}": Callee(common.stack_columns) for name in ("hstack", "column_stack", "dstack")},
     "numpy.zeros": Callee(_constant_labels, "zeros"),
     "numpy.ones": Callee(_constant_labels, "ones"),
@@ -161,6 +199,14 @@ FUNCTIONS = {
     "numpy.random.randint": Callee(_random_integers),
     "numpy.random.Generator.integers": Callee(_random_integers),
     "numpy.random.default_rng": Callee(_default_rng),
+    "numpy.random.permutation": Callee(_permutation),
+    "numpy.random.Generator.permutation": Callee(_permutation),
+    "numpy.random.shuffle": Callee(_shuffle_in_place),
+    "numpy.random.Generator.shuffle": Callee(_shuffle_in_place),
+    "random.shuffle": Callee(_shuffle_in_place),
+    "numpy.arange": Callee(_arange),
+    "numpy.sort": Callee(_sort),
+    "numpy.argsort": Callee(_argsort),
 }
 
 METHODS = {Data: {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from kast.analysis import lineage
-from kast.analysis.calls import Args, Callee, Context
-from kast.analysis.dataflow import Data, Labels
+from kast.analysis.calls import Args, Callee, Context, const
+from kast.analysis.dataflow import Data, Fixed, Labels
 from kast.analysis.values import UNKNOWN_VALUE, Method, Sequence, Value
 from kast.libraries import common
 from kast.libraries.common import effect, source
@@ -20,9 +20,8 @@ def _get_dummies(context: Context, row: object, args: Args, node: cst.Call) -> V
 def _frame(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     """`pd.DataFrame(x)`, `pd.Series(x)`: the rows of x in a frame; new data otherwise."""
     item = args.first("data")
-    if item is not None and isinstance(item[0], Data):
-        return lineage.apply(lineage.KEEP, item[0], node)
-    return Data(node, origin=node)
+    found = lineage.gathered(item[0], node) if item is not None else None
+    return found if found is not None else Data(node, origin=node)
 
 
 def _factorize(context: Context, row: object, args: Args, node: cst.Call) -> Value:
@@ -38,20 +37,40 @@ def _factorize_method(context: Context, method: Method, args: Args, node: cst.Ca
     return Sequence((lineage.apply(lineage.CODES, method.receiver, node), UNKNOWN_VALUE), node)
 
 
+def _sort_values(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    """`df.sort_values("label")`: the rows in blocks of equal values of that column."""
+    data = method.receiver
+    assert isinstance(data, Data)
+    key = args.value("by", 0)
+    column = const(key, str) or (const(key.items[0], str) if isinstance(key, Sequence) and key.items else None)
+    return data.derived(node, order=Fixed("grouped", node, column)) if column else lineage.apply(lineage.KEEP, data,
+                                                                                                   node)
+
+
+def _sample(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    """`df.sample(frac=1)`: rows drawn at random, in a random order."""
+    data = method.receiver
+    assert isinstance(data, Data)
+    return lineage.reordered(data, node, "shuffled")
+
+
 FUNCTIONS = {
     "pandas.DataFrame": Callee(_frame),
     "pandas.Series": Callee(_frame),
     "pandas.Categorical": effect(lineage.KEEP),
     "pandas.factorize": Callee(_factorize),
-    "pandas.concat": Callee(common.concatenate),
+    "pandas.concat": Callee(common.concatenate, 1),
     "pandas.get_dummies": Callee(_get_dummies),
 }
 
 METHODS = {Data: {
     **{name: common.method(lineage.KEEP)
-       for name in ("copy", "to_numpy", "drop", "dropna", "fillna", "head", "tail", "sample", "reset_index",
-                    "sort_index")},
-    **{name: common.method(lineage.VALUES) for name in ("map", "replace", "apply", "pop")},
+       for name in ("copy", "to_numpy", "drop", "dropna", "fillna", "head", "tail", "reset_index", "sort_index",
+                    )},
+    "sample": _sample,
+    "sort_values": _sort_values,
+    # `Series.map` shares its name with `Dataset.map`: tf_data.map_elements does both.
+    **{name: common.method(lineage.VALUES) for name in ("replace", "apply", "pop")},
     "factorize": _factorize_method,
 }}
 

@@ -8,12 +8,14 @@ preprocessor that learns nothing cannot leak test statistics.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import libcst as cst
 
 from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context, bool_of
 from kast.analysis.dataflow import Data, Estimator, Folds, PredictionUse, Split
-from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Value
+from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Sequence, Value
 from kast.libraries import common
 from kast.libraries.common import EstimatorRow
 
@@ -57,11 +59,21 @@ ESTIMATORS: dict[str, EstimatorRow] = {
 }
 PIPELINE = EstimatorRow("pipeline")
 
+class SplitterRow(NamedTuple):
+    shuffles: bool | None  # its default: None when `shuffle=` decides (default False), True/False when fixed
+    groups: bool = False  # keeps groups (or time order) together
+
+
 # Cross-validation splitters: `split(X, y)` yields (train rows, held-out rows) per fold.
-SPLITTERS = frozenset(f"sklearn.model_selection.{name}" for name in (
-    "KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "RepeatedKFold", "RepeatedStratifiedKFold",
-    "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit", "TimeSeriesSplit", "LeaveOneOut",
-    "LeavePOut", "LeaveOneGroupOut", "PredefinedSplit"))
+SPLITTERS = {f"sklearn.model_selection.{name}": row for name, row in {
+    "KFold": SplitterRow(None), "StratifiedKFold": SplitterRow(None), "GroupKFold": SplitterRow(False, True),
+    "StratifiedGroupKFold": SplitterRow(None, True), "RepeatedKFold": SplitterRow(True),
+    "RepeatedStratifiedKFold": SplitterRow(True), "ShuffleSplit": SplitterRow(True),
+    "StratifiedShuffleSplit": SplitterRow(True), "GroupShuffleSplit": SplitterRow(True, True),
+    "TimeSeriesSplit": SplitterRow(False, True), "LeaveOneOut": SplitterRow(False), "LeavePOut": SplitterRow(False),
+    "LeaveOneGroupOut": SplitterRow(False, True), "LeavePGroupsOut": SplitterRow(False, True),
+    "PredefinedSplit": SplitterRow(False),
+}.items()}
 SPLITTER = EstimatorRow("splitter", "nothing")
 # Searches and cross-validation that split the data they are given.
 SEARCHES = frozenset(f"sklearn.model_selection.{name}" for name in (
@@ -122,16 +134,22 @@ def _resample(context: Context, row: object, args: Args, node: cst.Call) -> Valu
 
 
 def _shuffle(context: Context, row: object, args: Args, node: cst.Call) -> Value:
-    first = args.positional[0][0] if args.positional else None
-    return first.derived(node) if isinstance(first, Data) else UNKNOWN_VALUE
+    """`sklearn.utils.shuffle(X, y)`: the same rows of each, in one random order."""
+    shuffled = [lineage.reordered(value, node, "shuffled") if isinstance(value, Data) else UNKNOWN_VALUE
+                for value, _ in args.positional]
+    if len(shuffled) == 1:
+        return shuffled[0]
+    return Sequence(tuple(shuffled), node) if shuffled else UNKNOWN_VALUE
 
 
 def _label_metric(context: Context, name: str, args: Args, node: cst.Call) -> Value:
-    for item in (args.get("y_true", 0), args.get("y_pred", 1)):
-        if item is not None and isinstance(item[0], Data) and item[0].prediction is not None \
-                and item[0].prediction.post == "raw":
-            context.picture.prediction_uses.append(
-                PredictionUse("label_metric", item[0].prediction, item[1].value, detail=name))
+    """`accuracy_score(y_true, y_pred)` and the like: the predictions are compared with labels."""
+    pair = (args.get("y_true", 0), args.get("y_pred", 1))
+    for item, other in (pair, pair[::-1]):
+        if item is not None and isinstance(item[0], Data) and item[0].prediction is not None:
+            context.picture.prediction_uses.append(PredictionUse(
+                "label_metric", item[0].prediction, item[1].value, detail=name,
+                other=other[0] if other is not None else None))
     return UNKNOWN_VALUE
 
 
@@ -151,9 +169,22 @@ def _function_form(context: Context, row: tuple[str, EstimatorRow], args: Args, 
 def _cross_validation(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     """`cross_val_score(model, X, y, cv=5)`: X is split into folds."""
     inputs = tuple(item[0] for item in (args.get("X", 1), args.get("y", 2)) if item is not None)
+    cv = args.value("cv")
+    # cv=None or a number: (Stratified)KFold without shuffling.
+    shuffles = cv.shuffles if isinstance(cv, Estimator) else False if cv is None or isinstance(cv, Const) else None
+    groups = isinstance(cv, Estimator) and cv.groups or args.get("groups") is not None
     if inputs:
-        context.picture.splits.append(Split(node, inputs, context.picture.tick()))
+        context.picture.splits.append(Split(node, inputs, context.picture.tick(), shuffles, groups))
     return UNKNOWN_VALUE
+
+
+def _make_splitter(context: Context, row: tuple[str, SplitterRow], args: Args, node: cst.Call) -> Value:
+    qualname, spec = row
+    made = common.make_estimator(context, (qualname, SPLITTER), args, node)
+    assert isinstance(made, Estimator)
+    made.shuffles = spec.shuffles if spec.shuffles is not None else bool_of(args.get("shuffle"), False)
+    made.groups = spec.groups
+    return made
 
 
 def _split_folds(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
@@ -162,7 +193,7 @@ def _split_folds(context: Context, method: Method, args: Args, node: cst.Call) -
     if not isinstance(splitter, Estimator) or splitter.kind != "splitter":
         return UNKNOWN_VALUE
     inputs = tuple(value for value, _ in args.positional[:2])
-    context.picture.splits.append(Split(node, inputs, context.picture.tick()))
+    context.picture.splits.append(Split(node, inputs, context.picture.tick(), splitter.shuffles, splitter.groups))
     return Folds(node)
 
 
@@ -181,9 +212,9 @@ FUNCTIONS = {
     "sklearn.compose.make_column_transformer": Callee(_pipeline, "sklearn.compose.make_column_transformer"),
     "sklearn.utils.resample": Callee(_resample),
     "sklearn.utils.shuffle": Callee(_shuffle),
-    "sklearn.model_selection.train_test_split": Callee(common.split),
+    "sklearn.model_selection.train_test_split": Callee(common.split, True),
     **{f"sklearn.metrics.{name}": Callee(_label_metric, name) for name in LABEL_METRICS},
-    **{name: common.estimator(name, SPLITTER) for name in SPLITTERS},
+    **{name: Callee(_make_splitter, (name, row)) for name, row in SPLITTERS.items()},
     **{name: common.estimator(name, SEARCH) for name in SEARCHES},
     **{name: Callee(_cross_validation) for name in CROSS_VALIDATION},
     **{f"sklearn.preprocessing.{name}": Callee(_function_form, (f"sklearn.preprocessing.{cls}",

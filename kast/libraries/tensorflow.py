@@ -23,7 +23,7 @@ def _identity(context: Context, row: object, args: Args, node: cst.Call) -> Valu
 
 
 FUNCTIONS = {
-    "tensorflow.concat": Callee(common.concatenate),
+    "tensorflow.concat": Callee(common.concatenate, 1),
     **{f"{module}.argmax": numpy.FUNCTIONS["numpy.argmax"] for module in ("tensorflow", "tensorflow.math")},
     **{f"{module}.{name}": numpy.FUNCTIONS["numpy.round"]
        for module in ("tensorflow", "tensorflow.math") for name in ("round", "rint")},

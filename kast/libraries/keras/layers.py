@@ -13,8 +13,8 @@ from typing import NamedTuple
 import libcst as cst
 
 from kast.analysis import lineage
-from kast.analysis.calls import Args, Callee, Context, int_fact
-from kast.analysis.dataflow import Data, FitEvent
+from kast.analysis.calls import Args, Callee, Context, bool_of, const, int_fact
+from kast.analysis.dataflow import CENTERED, UNIT, Data, FitEvent
 from kast.analysis.models import (
     ACTIVATION,
     AUGMENTATION,
@@ -131,6 +131,9 @@ def make_layer(context: Context, kind: str, args: Args, node: cst.Call) -> Value
             activation = activations.argument(context, args.get("activation", 0), None, False, node)
     elif role == RESHAPE and kind == "Reshape":
         units = _last_dimension(args.value("target_shape", 0), node)
+    scale = _rescaling(args) if kind == "Rescaling" else None
+    # Normalization() learns its statistics in adapt() unless they are given.
+    needs_adapt = kind == "Normalization" and args.absent("mean") and args.absent("variance")
     name_arg = args.get("name")
     name: Fact[str] = UNKNOWN
     if name_arg is not None and isinstance(name_arg[0], Const) and isinstance(name_arg[0].value, str):
@@ -139,7 +142,7 @@ def make_layer(context: Context, kind: str, args: Args, node: cst.Call) -> Value
     if role == WRAPPER:
         wrapped = args.get("layer", 0)
         inner = wrapped[0] if wrapped is not None and isinstance(wrapped[0], Layer) else None
-    layer = Layer(kind, node, units, activation, name, inner, role)
+    layer = Layer(kind, node, units, activation, name, inner, role, scale, needs_adapt=needs_adapt)
     context.picture.layers.append(layer)
     return layer
 
@@ -156,15 +159,50 @@ def make_input(context: Context, row: object, args: Args, node: cst.Call) -> Val
     return Tensor(node, None)
 
 
+def _rescaling(args: Args) -> str | None:
+    """The fixed scaling of `Rescaling(scale, offset=0.0)`."""
+    scale = const(args.value("scale", 0), (int, float))
+    offset = const(args.value("offset", 1), (int, float)) if args.get("offset", 1) is not None else 0
+    if scale is None or offset is None:
+        return None
+    if abs(scale * 255 - 1) < 1e-3 and offset == 0:
+        return UNIT
+    if abs(scale * 127.5 - 1) < 1e-3 and offset == -1:
+        return CENTERED
+    return None
+
+
+def on_data(context: Context, layer: Layer, data: Data, args: Args, node: cst.Call) -> Value:
+    """`layer(x)` on data (eagerly, or in a tf.data map): what it does to the data's facts."""
+    if layer.role == FIXED:
+        return lineage.scaled(data, node, layer.scale) if layer.kind == "Rescaling" else \
+            lineage.apply(lineage.KEEP, data, node)
+    if layer.role == AUGMENTATION:
+        training = bool_of(args.get("training"), False)
+        return data.derived(node, augmented=node) if training else lineage.apply(lineage.KEEP, data, node)
+    return lineage.transformed(data, node, layer)
+
+
 def apply_layer(context: Context, layer: Layer, args: Args, node: cst.Call) -> Value:
     """`layer(x)`: a symbolic tensor for the functional API, or transformed data when called on data."""
     first = args.get("inputs", 0)
     if first is not None and isinstance(first[0], Data):
-        return lineage.transformed(first[0], node, layer)
+        return on_data(context, layer, first[0], args, node)
     source = args.positional[0][0] if len(args.positional) == 1 and not args.keywords.get("inputs") else None
     if source is None and "inputs" in args.keywords:
         source = args.keywords["inputs"][0]
+    if isinstance(source, Sequence) and source.items and all(isinstance(t, Tensor) for t in source.items):
+        return Tensor(node, layer, None, sources=source.items)  # a merge layer: Concatenate()([a, b])
     return Tensor(node, layer, source)
+
+
+def merge(context: Context, kind: str, args: Args, node: cst.Call) -> Value:
+    """`keras.layers.concatenate([a, b])` and the other merge functions."""
+    tensors = args.value("inputs", 0)
+    layer = Layer(kind, node, role=OTHER)
+    if isinstance(tensors, Sequence) and all(isinstance(t, Tensor) for t in tensors.items):
+        return Tensor(node, layer, None, sources=tensors.items)
+    return Tensor(node, layer, None, opaque=True)
 
 
 def adapt(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
@@ -179,6 +217,10 @@ def adapt(context: Context, method: Method, args: Args, node: cst.Call) -> Value
 METHODS = {Layer: {"adapt": adapt}}
 
 
+# The function forms of the merge layers.
+MERGE_FUNCTIONS = frozenset({"concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum", "dot"})
+
+
 def resolve(qualname: str) -> Callee | None:
     """Every class under `keras.layers` is a layer; `keras.Input` makes an input tensor."""
     if qualname in ("keras.Input", "keras.layers.Input"):
@@ -186,4 +228,6 @@ def resolve(qualname: str) -> Callee | None:
     kind = keras_member(qualname, "layers")
     if kind is not None and kind[:1].isupper():
         return Callee(make_layer, kind)
+    if kind in MERGE_FUNCTIONS:
+        return Callee(merge, kind)
     return None

@@ -16,7 +16,21 @@ import libcst as cst
 from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context, items
 from kast.analysis.dataflow import Data, Inference, Prediction
-from kast.analysis.models import INPUT, CompileCall, FitCall, Layer, Metric, Model, SequentialEntry, Tensor
+from kast.analysis.models import (
+    AUGMENTATION,
+    FIXED,
+    IDENTITY,
+    INPUT,
+    PREPROCESSING,
+    ApplicationInput,
+    CompileCall,
+    FitCall,
+    Layer,
+    Metric,
+    Model,
+    SequentialEntry,
+    Tensor,
+)
 from kast.analysis.picture import KerasString
 from kast.analysis.values import (
     UNKNOWN_VALUE,
@@ -30,6 +44,7 @@ from kast.analysis.values import (
     UserFunction,
     Value,
 )
+from kast.libraries.keras import layers as keras_layers
 from kast.libraries.keras import losses, metrics
 
 SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
@@ -88,6 +103,10 @@ def make_sequential(context: Context, row: object, args: Args, node: cst.Call) -
 
 def make_functional(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     model = Model("functional", node)
+    inputs = args.value("inputs", 0)
+    if inputs is not None:
+        model.inputs = inputs.items if isinstance(inputs, Sequence) else \
+            tuple(v for _, v in inputs.items) if isinstance(inputs, Mapping) else (inputs,)
     item = args.get("outputs", 1)
     outputs = item[0] if item is not None else UNKNOWN_VALUE
     if isinstance(outputs, Tensor):
@@ -194,14 +213,15 @@ def predict_with(context: Context, model: Model, method: str, item: tuple[Value,
                  node: cst.Call) -> Value:
     """`model.predict(x)` or `model(x)` on data: an inference, and data holding the prediction."""
     x = item[0] if item is not None else UNKNOWN_VALUE
-    context.picture.inferences.append(Inference(model, method, x, item[1].value if item else None, node))
+    context.picture.inferences.append(Inference(model, method, x, item[1].value if item else None, node,
+                                                context.conditional > 0))
     compile_call = model.compiles[-1] if model.compiles else None
     from_logits: bool | None = None
     if compile_call is not None:
         pairs = compile_call.loss_per_output()
         if len(pairs) == 1 and isinstance(pairs[0][1].from_logits, Known):
             from_logits = pairs[0][1].from_logits.value
-    prediction = Prediction(model, model.output_layers(), from_logits, node)
+    prediction = Prediction(model, model.output_layers(), from_logits, node, source=x)
     return lineage.predicted(x, node, prediction)
 
 
@@ -216,7 +236,7 @@ def evaluate(context: Context, method: Method, args: Args, node: cst.Call) -> Va
     assert isinstance(model, Model)
     x = args.get("x", 0)
     context.picture.inferences.append(Inference(model, method.name, x[0] if x else UNKNOWN_VALUE,
-                                                x[1].value if x else None, node))
+                                                x[1].value if x else None, node, context.conditional > 0))
     return UNKNOWN_VALUE
 
 
@@ -233,19 +253,69 @@ def fit(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
         callbacks = listed.items
     call = FitCall(node, model, x[0] if x else UNKNOWN_VALUE, y[0] if y else UNKNOWN_VALUE,
                    validation[0] if validation else None, model.compiles[-1] if model.compiles else None,
-                   callbacks)
+                   callbacks, args.value("validation_split"))
     model.fits.append(call)
     context.picture.fits.append(call)
     return UNKNOWN_VALUE
 
 
+def preprocessing_layers(model: Model) -> list[Layer] | None:
+    """The layers of a Sequential model that only preprocesses (augmentation, rescaling); None otherwise."""
+    if model.kind != "sequential" or not model.complete or model.compiles or not model.entries:
+        return None
+    found = [entry.layer for entry in model.entries]
+    if all(isinstance(layer, Layer) and layer.role in _PREPROCESSING_ROLES for layer in found):
+        return found  # type: ignore[return-value]
+    return None
+
+
+_PREPROCESSING_ROLES = frozenset({AUGMENTATION, FIXED, IDENTITY, INPUT, PREPROCESSING})
+
+
 def call_model(context: Context, model: Model, args: Args, node: cst.Call) -> Value:
-    """`model(x)`: a prediction on data, or a symbolic tensor when the model is a part of another."""
+    """`model(x)`: a prediction on data, or a symbolic tensor when the model is a part of another.
+
+    A Sequential of augmentation and rescaling layers called on data applies them.
+    """
     first = args.get("inputs", 0) or args.get("x", 0)
     if first is not None and isinstance(first[0], Data):
+        layers = preprocessing_layers(model)
+        if layers is not None:
+            data: Value = first[0]
+            for layer in layers:
+                if isinstance(data, Data):
+                    data = keras_layers.on_data(context, layer, data, args, node)
+            return data
         return predict_with(context, model, "__call__", first, node)
+    if first is not None and isinstance(first[0], Tensor) and model.pretrained is not None and model.feed is None:
+        model.feed = first[0]
+    source = first[0] if first is not None else None
+    return Tensor(node, None, source, opaque=True, model=model)
+
+
+def model_input(context: Context, model: Model, node: cst.CSTNode) -> Value:
+    """`base.input`: a keras.applications model's input, used as another model's input."""
+    return ApplicationInput(model) if model.pretrained is not None else UNKNOWN_VALUE
+
+
+def model_output(context: Context, model: Model, node: cst.CSTNode) -> Value:
+    """`base.output`: the model's output tensor, as a part of another model."""
     return Tensor(node, None, None, opaque=True, model=model)
 
+
+def reached_layers(context: Context, model: Model, node: cst.CSTNode) -> Value:
+    """`model.layers`, `model.get_layer(...)`: the script reaches the model's layers one by one, and may
+    change them (adapt them, give them weights) in ways kast does not follow."""
+    context.picture.escaped.update(id(layer) for layer in model.all_layers())
+    return UNKNOWN_VALUE
+
+
+def get_layer(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    assert isinstance(method.receiver, Model)
+    return reached_layers(context, method.receiver, node)
+
+
+ATTRIBUTES = {Model: {"input": model_input, "inputs": model_input, "output": model_output, "layers": reached_layers}}
 
 METHODS = {Model: {
     "add": add,
@@ -256,6 +326,7 @@ METHODS = {Model: {
     "evaluate": evaluate,
     "fit": fit,
     "fit_generator": fit,
+    "get_layer": get_layer,
 }}
 # Method calls rules look at whatever the receiver is (removed APIs on an unknown object ...).
 TRACKED_METHODS = frozenset(METHOD_ROLES) | {"update_state"}
