@@ -101,10 +101,16 @@ class Frame:
 
 
 def _same(values: Iterable[Value]) -> Value:
+    """The join of the values a name may hold after branches: the value if they agree, else unknown.
+
+    Data from the same rows joins to the facts every branch agrees on (a frame
+    one branch wrote a column into is still that frame).
+    """
     items = list(values)
     if items and all(v is items[0] for v in items):
         return items[0]
-    return UNKNOWN_VALUE
+    joined = lineage.join(items)
+    return joined if joined is not None else UNKNOWN_VALUE
 
 
 _OPERATOR_SIGNS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/"}
@@ -608,6 +614,9 @@ class Interpreter:
         attr = node.attr.value
         if isinstance(owner, Ref):
             return Ref(libraries.canonical(f"{owner.qualname}.{attr}"))
+        if isinstance(owner, Model) and isinstance(owner.instance, Instance) and \
+                (attr in owner.instance.attributes or owner.instance.cls.method(attr) is not None):
+            owner = owner.instance  # a Keras model subclass: the script's own attributes and methods
         if isinstance(owner, Instance):
             value = owner.attributes.get(attr)
             if value is not None:

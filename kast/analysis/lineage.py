@@ -311,6 +311,42 @@ def concatenated(parts: list[Value], node: cst.CSTNode) -> Data:
                 pass_of=data[0].pass_of, sample=False)
 
 
+def join(values: list[Value]) -> Data | None:
+    """What data values from the same rows have in common (the join after branches), or None.
+
+    Each fact survives when every value has it; fitted transforms and written
+    columns survive as far as all values share them.
+    """
+    if not values or not all(isinstance(v, Data) for v in values):
+        return None
+    data: list[Data] = values  # type: ignore[assignment]
+    first = data[0]
+    if any(d.origin is None or d.origin is not first.origin or d.role != first.role or d.prediction is not None
+           or d.pipeline is not first.pipeline for d in data):
+        return None
+
+    def common(field: str) -> tuple[object, ...]:
+        """The longest start every value's tuple shares."""
+        shared: tuple[object, ...] = getattr(first, field)
+        for d in data[1:]:
+            other = getattr(d, field)
+            length = 0
+            while length < min(len(shared), len(other)) and shared[length] == other[length]:
+                length += 1
+            shared = shared[:length]
+        return shared
+
+    def same(field: str) -> object:
+        value = getattr(first, field)
+        return value if all(getattr(d, field) == value for d in data[1:]) else None
+
+    return first.derived(first.node, transforms=common("transforms"), columns=common("columns"),
+                         labels=same("labels"), resampled=same("resampled"), contains_test=same("contains_test"),
+                         scale=_agreed([d.scale for d in data]), channels=_agreed([d.channels for d in data]),
+                         order=_agreed([d.order for d in data]), windows=_agreed([d.windows for d in data]),
+                         column=same("column"), part_of=same("part_of"), augmented=same("augmented"))
+
+
 def _agreed(facts: list[Fixed | None]) -> Fixed | None:
     """The fact all parts share, or None."""
     values = {fact.value if fact is not None else None for fact in facts}

@@ -104,6 +104,7 @@ class Model(Value):
     compiles: list["CompileCall"] = field(default_factory=list)
     fits: list["FitCall"] = field(default_factory=list)
     overrides: frozenset[str] = frozenset()  # methods a user-defined subclass defines itself (`predict`)
+    instance: Value | None = None  # a subclass: the script's own object, with its attributes and methods
     pretrained: "Pretrained | None" = None  # a keras.applications model
     inputs: tuple[Value, ...] | None = None  # functional: the input tensors it was built from
     feed: Value | None = None  # keras.applications: the tensor passed as input_tensor= or called on

@@ -66,7 +66,13 @@ FUNCTIONS = {
 METHODS = {Data: {
     **{name: common.method(lineage.KEEP)
        for name in ("copy", "to_numpy", "drop", "dropna", "fillna", "head", "tail", "reset_index", "sort_index",
-                    )},
+                    "rename", "assign", "set_index", "reindex", "drop_duplicates", "query", "bfill", "ffill",
+                    "infer_objects", "convert_dtypes", "to_frame", "merge", "join")},
+    # Some of the columns, or new values for the same rows.
+    **{name: common.method(lineage.COLUMNS) for name in ("select_dtypes", "filter")},
+    **{name: common.method(lineage.VALUES)
+       for name in ("interpolate", "clip", "abs", "isin", "isna", "notna", "isnull", "notnull", "diff",
+                    "pct_change", "cumsum", "shift", "rank")},
     "sample": _sample,
     "sort_values": _sort_values,
     # `Series.map` shares its name with `Dataset.map`: tf_data.map_elements does both.

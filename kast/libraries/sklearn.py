@@ -44,8 +44,9 @@ ESTIMATORS: dict[str, EstimatorRow] = {
             "MiniBatchSparsePCA", "MiniBatchNMF"),
     **_rows("random_projection", "decomposition", _NOTHING, "GaussianRandomProjection",
             "SparseRandomProjection"),
-    **_rows("manifold", "decomposition", _STATISTICS, "TSNE", "Isomap", "LocallyLinearEmbedding", "MDS",
-            "SpectralEmbedding"),
+    **_rows("manifold", "decomposition", _STATISTICS, "Isomap", "LocallyLinearEmbedding"),
+    # Embeddings for a plot: they have no transform() for new rows, so they never preprocess a model's input.
+    **_rows("manifold", "embedding", _STATISTICS, "TSNE", "MDS", "SpectralEmbedding"),
     **_rows("feature_selection", "selector", _STATISTICS, "SelectKBest", "SelectPercentile", "VarianceThreshold",
             "RFE", "RFECV", "SelectFromModel", "SequentialFeatureSelector", "GenericUnivariateSelect",
             "SelectFpr", "SelectFdr", "SelectFwe"),

@@ -114,8 +114,8 @@ def check(picture: Picture) -> Iterator[Finding]:
                 if fitted_kind(event.estimator) not in FEATURE_PREPROCESSORS or not learns_from_data(event.estimator):
                     continue
                 fitted = event.data
-                if isinstance(fitted, Data) and (fitted.role is not None or fitted.sample):
-                    continue  # fit on a part of a split, or on one sample at a time (per-sample scaling)
+                if not isinstance(fitted, Data) or fitted.role is not None or fitted.sample:
+                    continue  # fit on data kast cannot see, a part of a split, or one sample at a time
                 transformed_by_it = any(t.estimator is event.estimator for t in value.transforms)
                 same_rows = isinstance(fitted, Data) and fitted.origin is not None and fitted.origin is value.origin \
                     and value.role is None

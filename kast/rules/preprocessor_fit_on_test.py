@@ -94,7 +94,7 @@ def check(picture: Picture) -> Iterator[Finding]:
         data = event.data
         if not isinstance(data, Data) or data.role not in ("test", "validation") or data.sample:
             continue  # a fit on one sample at a time is per-sample scaling, the same for every set
-        if fitted_kind(event.estimator) is None or not learns_from_data(event.estimator):
+        if fitted_kind(event.estimator) in (None, "embedding") or not learns_from_data(event.estimator):
             continue  # a stateless transform computes the same thing whatever it is fit on
         which = "test" if data.role == "test" else "validation"
         related = ((data.role_node, f"{which} data from here"),) if data.role_node is not None else ()

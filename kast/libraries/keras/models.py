@@ -129,7 +129,8 @@ def load_model(context: Context, row: object, args: Args, node: cst.Call) -> Val
 
 def subclassed(context: Context, cls: UserClass, instance: Instance, node: cst.Call) -> Value:
     """An instance of a user class derived from keras.Model: its output is what `call()` returns."""
-    model = Model("subclassed", node, complete=False, overrides=frozenset(name for name, _ in cls.methods))
+    model = Model("subclassed", node, complete=False, overrides=frozenset(name for name, _ in cls.methods),
+                  instance=instance)
     call = cls.method("call")
     if call is not None and len(call.params.params) >= 2:
         inputs = Tensor(call, None)
