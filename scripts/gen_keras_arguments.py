@@ -169,6 +169,10 @@ import warnings
 import zipfile
 from pathlib import Path
 
+from keras_env import keras_packages, log, quiet_environment, try_import
+
+TAG = "gen_keras_arguments"
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "kast" / "data" / "keras_arguments.json"
 
@@ -285,26 +289,6 @@ METHODS = {
         "random_transform", "get_random_transform", "apply_transform",
     ),
 }
-
-
-def _log(msg: str) -> None:
-    print(msg, file=sys.stderr)
-
-
-def _quiet_environment() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    warnings.filterwarnings("ignore")
-    for name in ("tensorflow", "absl", "keras", "tf_keras"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
-def _try_import(name: str):
-    try:
-        return importlib.import_module(name)
-    except Exception as exc:
-        _log(f"[gen_keras_arguments] {name} not importable: {exc!r}")
-        return None
 
 
 _TMP_DIRS: list[str] = []  # scratch directories, left out of recorded messages
@@ -734,7 +718,7 @@ class Package:
 
     def image_module(self):
         for path in (f"{self.name}.preprocessing.image", f"{self.name}._tf_keras.keras.preprocessing.image"):
-            mod = _try_import(path)
+            mod = try_import(path, TAG)
             if mod is not None and hasattr(mod, "ImageDataGenerator"):
                 return mod, path
         return None, None
@@ -776,7 +760,7 @@ class Package:
         """For Keras 3: a callable reachable only as tensorflow.keras.X, not keras.X."""
         if self.name != "keras" or not key.startswith("keras.preprocessing.image.ImageDataGenerator"):
             return None
-        mod = _try_import("keras.preprocessing.image")
+        mod = try_import("keras.preprocessing.image", TAG)
         if mod is not None and hasattr(mod, "ImageDataGenerator"):
             return None
         return "tensorflow.keras only"
@@ -1161,7 +1145,7 @@ def describe(pkg: Package, key: str, obj, candidates: set[str], others_defaults:
                 unknown.append(name)
         if unknown:
             # Neither accepted nor named as unknown with any value: left out.
-            _log(f"[gen_keras_arguments] {pkg.name} {key}: undecided {unknown}")
+            log(f"[{TAG}] {pkg.name} {key}: undecided {unknown}")
     entry["keywords"] = sorted(keywords)
     if warns:
         entry["warns"] = dict(sorted(warns.items()))
@@ -1205,19 +1189,6 @@ def _defaults(obj) -> dict[str, list]:
         except (TypeError, ValueError):
             pass
     return out
-
-
-def _load_packages(tmp: Path) -> list[Package]:
-    packages = []
-    for name in ("keras", "tf_keras"):
-        module = _try_import(name)
-        if module is None:
-            continue
-        if name == "keras" and not str(getattr(module, "__version__", "")).startswith("3"):
-            _log(f"[gen_keras_arguments] skipping keras {module.__version__}: not Keras 3")
-            continue
-        packages.append(Package(name, module, tmp))
-    return packages
 
 
 def _finish_keras1(key: str, conversions: dict, k3: dict | None) -> dict:
@@ -1294,7 +1265,7 @@ def generate(packages: list[Package], keras1: dict, keras1_record: dict) -> dict
         if key in keras1:
             entry["keras1"] = _finish_keras1(key, keras1[key], k3)
         entries[key] = entry
-        _log(f"[gen_keras_arguments] {key}")
+        log(f"[{TAG}] {key}")
 
     # Value-level checks: metrics= given one string.
     value_checks: dict = {}
@@ -1413,22 +1384,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     keras1, record = read_keras1_conversions(Keras2Source(args.keras2_source, args.keras2_rev))
-    _quiet_environment()
+    quiet_environment()
     with tempfile.TemporaryDirectory(prefix="gen_keras_arguments_") as tmp:
         _TMP_DIRS.extend([tmp, os.path.realpath(tmp)])
         old_cwd = os.getcwd()
         os.chdir(tmp)
         try:
-            packages = _load_packages(Path(tmp))
+            packages = [Package(name, module, Path(tmp)) for name, module in keras_packages(TAG)]
             if not any(p.name == "keras" for p in packages):
-                _log("[gen_keras_arguments] Keras 3 is not importable")
+                log(f"[{TAG}] Keras 3 is not importable")
                 return 1
             data = generate(packages, keras1, record)
         finally:
             os.chdir(old_cwd)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(_dump(data), encoding="utf-8")
-    _log(f"[gen_keras_arguments] wrote {args.output} ({data['sources']['keras']}, {len(data['callables'])} callables)")
+    log(f"[{TAG}] wrote {args.output} ({data['sources']['keras']}, {len(data['callables'])} callables)")
     return 0
 
 
