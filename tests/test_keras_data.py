@@ -208,3 +208,88 @@ def test_metrics_as_one_string_is_rejected_by_keras3() -> None:
     check = arguments()["value_checks"]["keras.Model.compile"]["metrics"]["single string"]
     assert check["keras3"].startswith("ValueError")
     assert check["tf_keras"] == "accepted"
+
+
+# ------------------------------------------------------------------ keras_applications.json
+
+
+def applications() -> dict:
+    return table("keras_applications.json")
+
+
+def model(name: str) -> dict:
+    return applications()["constructors"][f"keras.applications.{name}"]
+
+
+def test_applications_table_records_its_sources() -> None:
+    data = applications()
+    assert data["generated_by"] == "scripts/gen_keras_applications.py"
+    assert data["sources"]["keras"].startswith("3.")
+    assert set(data["modes"]) == {"caffe", "tf", "torch", "none"}
+
+
+def test_applications_keys_are_canonical() -> None:
+    data = applications()
+    names = list(data["constructors"]) + list(data["functions"]) + list(data["constructor_aliases"])
+    assert len(data["constructors"]) >= 40
+    for key in names:
+        assert key.startswith("keras.applications."), key
+        assert canonical(key) == key, key
+    for alias, target in data["constructor_aliases"].items():
+        assert target in data["constructors"], alias
+        assert alias.rsplit(".", 1)[1] == target.rsplit(".", 1)[1], alias
+
+
+def test_every_constructor_is_consistent() -> None:
+    data = applications()
+    for key, c in data["constructors"].items():
+        assert c["module"] in data["modules"], key
+        assert c["preprocess_input"] == data["modules"][c["module"]]["preprocess_input"], key
+        assert c["expects"] == ("0-255" if c["internal_preprocessing"] else c["preprocess_input"]), key
+        if c["internal_preprocessing"]:
+            assert c["preprocess_input"] == "none", key
+        assert c["weights_default"] == "imagenet", key
+
+
+@pytest.mark.parametrize(
+    ("module", "mode"),
+    [
+        ("resnet50", "caffe"), ("resnet", "caffe"), ("vgg16", "caffe"), ("vgg19", "caffe"),
+        ("resnet_v2", "tf"), ("mobilenet_v2", "tf"), ("mobilenet", "tf"), ("inception_v3", "tf"),
+        ("inception_resnet_v2", "tf"), ("xception", "tf"), ("nasnet", "tf"),
+        ("densenet", "torch"),
+        ("efficientnet", "none"), ("efficientnet_v2", "none"), ("convnext", "none"), ("mobilenet_v3", "none"),
+    ],
+)
+def test_preprocess_input_modes(module: str, mode: str) -> None:
+    data = applications()
+    assert data["modules"][module]["preprocess_input"] == mode
+    assert data["functions"][f"keras.applications.{module}.preprocess_input"] == {"module": module, "mode": mode}
+    assert data["functions"][f"keras.applications.{module}.decode_predictions"]["mode"] == mode
+
+
+def test_families_that_preprocess_internally_expect_0_255() -> None:
+    for name in ("EfficientNetB0", "EfficientNetV2S", "ConvNeXtTiny", "MobileNetV3Small", "RegNetX002", "ResNetRS50"):
+        assert model(name)["internal_preprocessing"] is True, name
+        assert model(name)["expects"] == "0-255", name
+    for name in ("ResNet50", "ResNet50V2", "VGG16", "DenseNet121", "InceptionV3", "Xception", "MobileNetV2"):
+        assert model(name)["internal_preprocessing"] is False, name
+
+
+def test_include_preprocessing_defaults() -> None:
+    assert model("ConvNeXtTiny")["include_preprocessing"] is True
+    assert model("EfficientNetV2B0")["include_preprocessing"] is True
+    assert model("MobileNetV3Large")["include_preprocessing"] is True
+    # EfficientNet (V1) always rescales: it has no such parameter.
+    assert model("EfficientNetB0")["include_preprocessing"] is None
+    assert model("ResNet50")["include_preprocessing"] is None
+
+
+def test_where_constructors_live() -> None:
+    data = applications()
+    assert model("ResNet50V2")["module"] == "resnet_v2"
+    assert data["constructor_aliases"]["keras.applications.resnet_v2.ResNet50V2"] == "keras.applications.ResNet50V2"
+    assert set(model("ResNet50")["exported_by"]) == {"resnet", "resnet50"}
+    # RegNet and ResNetRS exist only in tf_keras.
+    assert model("RegNetX002")["packages"] == ["tf_keras"]
+    assert "keras3" in model("EfficientNetB0")["packages"]
