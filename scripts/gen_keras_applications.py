@@ -76,7 +76,7 @@ family).  ``keras.applications.imagenet_utils.preprocess_input`` takes the mode
 as an argument; ``"imagenet_utils"`` records its default and choices.  Keys
 are kast's canonical names: ``tensorflow.keras.applications.X`` and
 ``tf_keras.applications.X`` fold to ``keras.applications.X``
-(``canonical()`` in ``kast/analysis/keras_api.py``).
+(``canonical()`` in ``kast/libraries/keras/names.py``).
 
 Output is deterministic: sorted keys and lists, rounded numbers.
 """

@@ -106,7 +106,7 @@ a method is its class's key, a dot and the method name (``keras.Model.fit``,
 ``keras.Sequential.fit``, ``keras.Sequential.add``,
 ``keras.preprocessing.image.ImageDataGenerator.flow_from_directory``).
 ``tensorflow.keras.X``, ``tf_keras.X`` and ``keras.src....X`` all fold to
-these (``canonical()`` in ``kast/analysis/keras_api.py``).  An entry identical
+these (``canonical()`` in ``kast/libraries/keras/names.py``).  An entry identical
 to another one (an alias such as ``Convolution2D``, ``keras.Sequential.fit``
 for ``keras.Model.fit``) is stored as the string ``"=KEY"`` naming the key that
 holds it.  An entry is::

@@ -14,7 +14,7 @@ from importlib import resources
 
 import pytest
 
-from kast.analysis.keras_api import canonical
+from kast.libraries.keras.names import canonical
 
 
 @lru_cache(maxsize=None)
