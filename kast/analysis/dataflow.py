@@ -183,6 +183,27 @@ class Collection(Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Keys(Value):
+    """Values that become the keys of a dict (`dict(zip(keys, weights))`): what kind of keys they are.
+
+    `kind` is "str" (class names: `generator.class_indices.keys()`, a list of
+    strings) or "int" (class indices: `range(n)`, `enumerate(...)`,
+    `np.unique` of integer labels).
+    """
+
+    kind: str
+    node: cst.CSTNode | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KeyedDict(Value):
+    """A dict built from keys of a known kind (`dict(zip(class_names, weights))`, `dict(enumerate(w))`)."""
+
+    kind: str  # "str" or "int", as Keys
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Generator(Value):
     """A Keras `ImageDataGenerator`: the scaling and augmentation its flows apply."""
 

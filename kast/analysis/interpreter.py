@@ -30,7 +30,7 @@ from kast.analysis import lineage
 from kast.analysis.calls import Args, const
 from kast.analysis.dataflow import Collection, Data, Fixed, PredictionUse, RowIndex, Split, role_from_name
 from kast.analysis.models import Model, OutputLayer
-from kast.analysis.picture import MethodCall, ModelBinding, Picture
+from kast.analysis.picture import KerasCall, MethodCall, ModelBinding, Picture
 from kast.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -766,13 +766,13 @@ class Interpreter:
         return UNKNOWN_VALUE if starred else Sequence(tuple(items), node)
 
     def _eval_dict(self, node: cst.Dict, scope: Scope) -> Value:
-        items: list[tuple[str, Value]] = []
+        items: list[tuple[object, Value]] = []
         exact = True
         for element in node.elements:
             if isinstance(element, cst.DictElement):
                 key = self.eval(element.key, scope)
                 value = self.eval(element.value, scope)
-                if isinstance(key, Const) and isinstance(key.value, str):
+                if isinstance(key, Const) and isinstance(key.value, (str, int, float)):
                     items.append((key.value, value))
                 else:
                     exact = False
@@ -891,6 +891,10 @@ class Interpreter:
 
     def call_value(self, func: Value, args: Args, node: cst.Call) -> Value:
         """Call `func` with `args`: a user function is run, a library call is looked up in kast.libraries."""
+        if args.keywords:
+            key = libraries.argument_key(func)
+            if key is not None:
+                self.picture.keras_calls.append(KerasCall(key, node, args))
         if isinstance(func, Method):
             if func.name in libraries.TRACKED_METHODS:
                 self.picture.method_calls.append(MethodCall(func.receiver, func.name, node))

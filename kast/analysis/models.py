@@ -42,7 +42,7 @@ class Layer(Value):
     name: Fact[str] = UNKNOWN
     inner: "Layer | None" = None  # the wrapped layer of TimeDistributed
     role: str = OTHER
-    scale: str | None = None  # FIXED layers that scale the values: the scaling they apply (Rescaling(1/255): "unit")
+    scale: str | None = None  # FIXED layers that scale the values: the scaling ("unit" for Rescaling(1/255), "unknown")
     augments: bool = False  # AUGMENTATION layers called with training=True; preprocessing models of them
     needs_adapt: bool = False  # a preprocessing layer built without its statistics (Normalization() with no mean=)
 
@@ -249,6 +249,14 @@ class Metric(Value):
     name: str  # the string, or the class / function name
     is_class: bool
     node: cst.CSTNode
+    keywords: tuple[tuple[str, Value, cst.Arg], ...] = ()  # an instance: its keyword arguments, evaluated
+    built_here: bool = False  # an instance built in the compile call itself (`metrics=[AUC()]`)
+
+    def keyword(self, name: str) -> tuple[Value, cst.Arg] | None:
+        for keyword, value, arg in self.keywords:
+            if keyword == name:
+                return value, arg
+        return None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -346,3 +354,4 @@ class FitCall(NamedTuple):
     compile: CompileCall | None  # the compile in force when fit() runs
     callbacks: tuple[Value, ...] | None = None  # the callbacks passed (None when kast cannot list them)
     validation_split: Value | None = None  # the validation_split= argument
+    class_weight: Value | None = None  # the class_weight= argument

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import libcst as cst
 
+from kast.analysis.calls import Args
 from kast.analysis.dataflow import Estimator, FitEvent, Inference, PredictionUse, Split
 from kast.analysis.models import CompileCall, FitCall, Layer, Loss, Model, Optimizer, OutputLayer
 from kast.analysis.positions import Locator
@@ -25,6 +26,14 @@ class MethodCall(NamedTuple):
     receiver: Value
     name: str
     node: cst.Call
+
+
+class KerasCall(NamedTuple):
+    """A call of a Keras class, function or model method, with its arguments (for the argument checks)."""
+
+    key: str  # the callable's name in kast.libraries.keras.arguments
+    node: cst.Call
+    args: "Args"
 
 
 class KerasString(NamedTuple):
@@ -72,6 +81,7 @@ class Picture:
     imports_keras: bool = False  # the script imports keras, tensorflow or tf_keras somewhere
     method_calls: list[MethodCall] = field(default_factory=list)
     keras_strings: list[KerasString] = field(default_factory=list)
+    keras_calls: list[KerasCall] = field(default_factory=list)
     model_bindings: list[ModelBinding] = field(default_factory=list)
     module_names: dict[str, Value] = field(default_factory=dict)  # what each global name holds at the end
     # A very large file is parsed in pieces of whole top-level statements: (piece, lines before it).

@@ -97,12 +97,12 @@ class Sequence(Value):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Mapping(Value):
-    """A dict literal with constant string keys."""
+    """A dict literal with constant keys (strings or numbers)."""
 
-    items: tuple[tuple[str, Value], ...]
+    items: tuple[tuple[object, Value], ...]
     node: cst.CSTNode | None = None
 
-    def get(self, key: str) -> Value | None:
+    def get(self, key: object) -> Value | None:
         for k, v in self.items:
             if k == key:
                 return v

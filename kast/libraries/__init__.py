@@ -39,6 +39,7 @@ from kast.libraries import (
     tensorflow,
     tf_data,
 )
+from kast.libraries.keras import arguments as keras_arguments
 from kast.libraries.keras import layers as keras_layers
 from kast.libraries.keras import losses as keras_losses
 from kast.libraries.keras import models as keras_models
@@ -123,6 +124,11 @@ def call_object(value: Value) -> Callable[..., Value] | None:
     if isinstance(value, Loss):
         return keras_losses.call_loss
     return None
+
+
+def argument_key(func: Value) -> str | None:
+    """The name under which the Keras argument table knows `func`'s keywords, if it does."""
+    return keras_arguments.key_for(func)
 
 
 def builtin(name: str) -> str | None:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context
-from kast.analysis.dataflow import Data
+from kast.analysis.dataflow import Data, KeyedDict, Keys
 from kast.analysis.values import UNKNOWN_VALUE, Const, Counter, Mapping, Sequence, Steps, Value
 
 
@@ -66,6 +66,45 @@ def _enumerate(context: Context, row: object, args: Args, node: cst.Call) -> Val
     return Enumerated(element if element is not None else UNKNOWN_VALUE, node)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Zipped(Value):
+    """`zip(a, b, ...)`."""
+
+    items: tuple[Value, ...]
+    node: cst.CSTNode
+
+
+def _zip(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    return Zipped(tuple(value for value, _ in args.positional), node) if not args.keywords else UNKNOWN_VALUE
+
+
+def keys_of(value: Value, node: cst.CSTNode) -> Keys | None:
+    """What kind of dict keys the elements of `value` make: class names ("str") or indices ("int")."""
+    if isinstance(value, Keys):
+        return value
+    if isinstance(value, Steps):
+        return Keys("int", node)
+    if isinstance(value, Sequence) and value.items and all(isinstance(v, Const) for v in value.items):
+        kinds = {type(v.value) for v in value.items}  # type: ignore[attr-defined]
+        return Keys("str", node) if kinds == {str} else Keys("int", node) if kinds == {int} else None
+    if isinstance(value, Data) and value.labels is not None and value.labels.encoding == "integer":
+        return Keys("int", node)
+    return None
+
+
+def _dict(context: Context, row: object, args: Args, node: cst.Call) -> Value:
+    """`dict(zip(keys, values))`, `dict(enumerate(values))`: a dict whose keys kast knows the kind of."""
+    first = args.positional[0][0] if len(args.positional) == 1 and not args.keywords else None
+    if isinstance(first, Mapping):
+        return first
+    if isinstance(first, Enumerated):
+        return KeyedDict("int", node)
+    if isinstance(first, Zipped) and len(first.items) == 2:
+        found = keys_of(first.items[0], node)
+        return KeyedDict(found.kind, node) if found is not None else UNKNOWN_VALUE
+    return UNKNOWN_VALUE
+
+
 def element(value: Value, node: cst.CSTNode) -> Value | None:
     """What a loop over a built-in's result binds."""
     if isinstance(value, Steps):
@@ -77,6 +116,8 @@ def element(value: Value, node: cst.CSTNode) -> Value | None:
 
 FUNCTIONS = {
     "builtins.range": Callee(_range),
+    "builtins.zip": Callee(_zip),
+    "builtins.dict": Callee(_dict),
     "builtins.enumerate": Callee(_enumerate),
     "builtins.len": Callee(_len),
     "builtins.list": Callee(_container),

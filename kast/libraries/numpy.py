@@ -206,6 +206,7 @@ FUNCTIONS = {
     "random.shuffle": Callee(_shuffle_in_place),
     "numpy.arange": Callee(_arange),
     "numpy.sort": Callee(_sort),
+    "numpy.unique": effect(lineage.KEEP),
     "numpy.argsort": Callee(_argsort),
 }
 

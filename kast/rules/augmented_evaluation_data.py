@@ -43,6 +43,7 @@ from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.analysis.values import Value
 from kast.diagnostics import Severity
+from kast.libraries.keras import models as keras_models
 from kast.rules.base import Finding
 from kast.rules.input_facts import x_of
 
@@ -102,9 +103,7 @@ def check(picture: Picture) -> Iterator[Finding]:
             reported.add(id(source))
             yield _finding("validation_data", fit.node, source)
     for inference in picture.inferences:
-        if inference.method not in ("evaluate", "predict", "predict_on_batch", "__call__"):
-            continue
-        if inference.method != "evaluate" and inference.repeated:
+        if keras_models.METHOD_ROLES.get(inference.method) != keras_models.EVALUATE and inference.repeated:
             continue  # test-time augmentation: several augmented predictions, averaged
         source = _augmented(inference.x)
         if source is not None and id(source) not in reported:

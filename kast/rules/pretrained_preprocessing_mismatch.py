@@ -166,8 +166,8 @@ def _tensor_scaling(value: Value) -> tuple[str, cst.CSTNode] | None:
             return None
         layer = current.layer
         if layer.role == FIXED and layer.scale is not None:
-            return layer.scale, layer.node
-        if layer.role not in _PASSING and not (layer.role == FIXED and layer.kind in ("Resizing", "CenterCrop")):
+            return (layer.scale, layer.node) if layer.scale != "unknown" else None
+        if layer.role not in _PASSING and layer.role != FIXED:  # FIXED without a scale: Resizing, CenterCrop
             return None
         current = current.source
     return None

@@ -131,7 +131,8 @@ def make_layer(context: Context, kind: str, args: Args, node: cst.Call) -> Value
             activation = activations.argument(context, args.get("activation", 0), None, False, node)
     elif role == RESHAPE and kind == "Reshape":
         units = _last_dimension(args.value("target_shape", 0), node)
-    scale = _rescaling(args) if kind == "Rescaling" else None
+    # A Rescaling layer's scaling; "unknown" when its factor is not a literal kast can read.
+    scale = (_rescaling(args) or "unknown") if kind == "Rescaling" else None
     # Normalization() learns its statistics in adapt() unless they are given.
     needs_adapt = kind == "Normalization" and args.absent("mean") and args.absent("variance")
     name_arg = args.get("name")
@@ -175,8 +176,9 @@ def _rescaling(args: Args) -> str | None:
 def on_data(context: Context, layer: Layer, data: Data, args: Args, node: cst.Call) -> Value:
     """`layer(x)` on data (eagerly, or in a tf.data map): what it does to the data's facts."""
     if layer.role == FIXED:
-        return lineage.scaled(data, node, layer.scale) if layer.kind == "Rescaling" else \
-            lineage.apply(lineage.KEEP, data, node)
+        if layer.scale is None:
+            return lineage.apply(lineage.KEEP, data, node)  # Resizing, CenterCrop: the pixels keep their scale
+        return lineage.scaled(data, node, layer.scale if layer.scale != "unknown" else None)
     if layer.role == AUGMENTATION:
         training = bool_of(args.get("training"), False)
         return data.derived(node, augmented=node) if training else lineage.apply(lineage.KEEP, data, node)

@@ -8,11 +8,13 @@ for directory datasets and generator flows, a `Pipeline`: whether it shuffles
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from kast.analysis import lineage
 from kast.analysis.calls import Args, Callee, Context, bool_of, const
-from kast.analysis.dataflow import RAW, UNIT, Data, Fixed, Generator, Labels, Pipeline
+from kast.analysis.dataflow import RAW, UNIT, Data, Fixed, Generator, Keys, Labels, Pipeline
 from kast.analysis.values import UNKNOWN_VALUE, Const, Method, Sequence, Value
 from kast.libraries.keras import applications
 
@@ -31,6 +33,13 @@ SHUFFLES_BY_DEFAULT = {
 }
 # What the labels of a loader are, by `label_mode=` / `class_mode=`.
 LABEL_MODES = {"int": "integer", "sparse": "integer", "binary": "integer", "categorical": "onehot"}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClassIndices(Value):
+    """A loader's `class_indices`: class folder names (strings) mapped to class indices."""
+
+    node: cst.CSTNode
 
 
 def _channels(args: Args, node: cst.CSTNode) -> Fixed | None:
@@ -190,8 +199,22 @@ FUNCTIONS = {
     "keras.utils.normalize": Callee(normalize),
 }
 
-METHODS = {Generator: {name: flow for name in ("flow", "flow_from_directory", "flow_from_dataframe")}}
-ATTRIBUTES = {Data: {"classes": listed_labels, "labels": listed_labels}}
+def class_indices(context: Context, data: Data, node: cst.CSTNode) -> Value:
+    """`generator.class_indices`: {class folder name: class index}."""
+    return ClassIndices(node) if data.pipeline is not None else UNKNOWN_VALUE
+
+
+def class_names(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    return Keys("str", node)
+
+
+def class_ids(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
+    return Keys("int", node)
+
+
+METHODS = {Generator: {name: flow for name in ("flow", "flow_from_directory", "flow_from_dataframe")},
+           ClassIndices: {"keys": class_names, "values": class_ids}}
+ATTRIBUTES = {Data: {"classes": listed_labels, "labels": listed_labels, "class_indices": class_indices}}
 
 
 def resolve(qualname: str) -> Callee | None:

@@ -7,6 +7,7 @@ rows are by name, strings and classes side by side.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import libcst as cst
@@ -32,6 +33,8 @@ OTHER = "other"
 class MetricRow(NamedTuple):
     kind: str
     classification: bool  # a classification metric (accuracy of some kind)
+    logits_keyword: str | None = None  # the keyword that makes it right on logits (`threshold=0`, `from_logits=True`)
+    logits_value: object = None  # ... and the value it needs
 
 
 _ACCURACY = MetricRow(ACCURACY, True)
@@ -45,11 +48,11 @@ METRICS: dict[str, MetricRow] = {
     "sparse_categorical_accuracy": MetricRow(SPARSE_ACCURACY, True),
     # classes
     "Accuracy": MetricRow(EXACT, True),
-    "BinaryAccuracy": MetricRow(BINARY_ACCURACY, True),
+    "BinaryAccuracy": MetricRow(BINARY_ACCURACY, True, "threshold", 0),
     "CategoricalAccuracy": MetricRow(CATEGORICAL_ACCURACY, True),
     "SparseCategoricalAccuracy": MetricRow(SPARSE_ACCURACY, True),
-    "AUC": MetricRow(AUC, False),
-    **{name: MetricRow(THRESHOLD, False)
+    "AUC": MetricRow(AUC, False, "from_logits", True),
+    **{name: MetricRow(THRESHOLD, False, "thresholds", 0)
        for name in ("Precision", "Recall", "TruePositives", "TrueNegatives", "FalsePositives", "FalseNegatives")},
 }
 
@@ -67,7 +70,7 @@ def as_metric(context: Context, value: Value, node: cst.CSTNode) -> Metric | Non
         context.picture.keras_strings.append(KerasString("metric", value.value, node))
         return Metric(value.value, False, node)
     if isinstance(value, Metric):
-        return value
+        return replace(value, built_here=True) if node is value.node else value
     if isinstance(value, Ref):
         name = keras_member(value.qualname, "metrics") or keras_member(value.qualname, "losses")
         return Metric(name, False, node) if name else None
@@ -76,7 +79,7 @@ def as_metric(context: Context, value: Value, node: cst.CSTNode) -> Metric | Non
 
 def make_metric(context: Context, name: str, args: Args, node: cst.Call) -> Value:
     """`keras.metrics.AUC()`: a metric object."""
-    return Metric(name, True, node)
+    return Metric(name, True, node, tuple((key, value, arg) for key, (value, arg) in args.keywords.items()))
 
 
 def resolve(qualname: str) -> Callee | None:

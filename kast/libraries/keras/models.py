@@ -254,7 +254,7 @@ def fit(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
         callbacks = listed.items
     call = FitCall(node, model, x[0] if x else UNKNOWN_VALUE, y[0] if y else UNKNOWN_VALUE,
                    validation[0] if validation else None, model.compiles[-1] if model.compiles else None,
-                   callbacks, args.value("validation_split"))
+                   callbacks, args.value("validation_split"), args.value("class_weight"))
     model.fits.append(call)
     context.picture.fits.append(call)
     return UNKNOWN_VALUE
