@@ -92,52 +92,61 @@ layer = Dense(output_dim=3)
 
 def check(picture: Picture) -> Iterator[Finding]:
     for call in picture.keras_calls:
-        problems = []
+        problems: list[tuple[cst.Arg, str, str, tuple[tuple[cst.CSTNode, cst.CSTNode], ...] | None]] = []
         for name, (value, arg) in call.args.keywords.items():
             if arguments.removed_by_k501(call.key, name):
                 continue
             if name in ("metrics", "weighted_metrics") and isinstance(value, Const) and isinstance(value.value, str) \
                     and arguments.rejects_single_string(call.key, name):
-                problems.append((arg, f"`{name}=` is a single string; Keras 3 wants a list "
-                                      f"(`{name}=[{arg.value.value if isinstance(arg.value, cst.SimpleString) else '...'}]`)",
-                                 _listed(arg)))
+                problems.append((arg, f"`{name}=` is a single string (Keras 3 wants a list)",
+                                 f"pass a list: {name}=[{_code(arg.value)}]", _listed(arg)))
                 continue
             verdict = arguments.judge(call.key, name)
-            if verdict is None:
-                continue
-            problems.append((arg, _describe(verdict), _renamed(call, arg, verdict)))
+            if verdict is not None:
+                problems.append((arg, _describe(verdict), _remedy(verdict), _renamed(call, arg, verdict)))
         if not problems:
             continue
-        short = call.key.rsplit(".", 2)
-        callable_name = ".".join(short[-2:]) if short[-2] in ("Model", "Sequential") else short[-1]
-        replacements = tuple(r for _, _, fix in problems if fix is not None for r in fix)
+        parts = call.key.rsplit(".", 2)
+        callable_name = ".".join(parts[-2:]) if parts[-2] in ("Model", "Sequential") else parts[-1]
+        replacements = tuple(r for *_, fix in problems if fix is not None for r in fix)
         yield Finding(
             node=problems[0][0],
-            message=(f"`{callable_name}(...)` gets arguments current Keras no longer takes: "
-                     + "; ".join(text for _, text, _ in problems)
-                     + ". Keras 3 raises on them, so this line fails and the script never trains."),
-            hint="Use the current arguments: " + ", ".join(_current(text) for _, text, _ in problems) + ".",
+            message=(f"`{callable_name}(...)` gets {'an argument' if len(problems) == 1 else 'arguments'} current "
+                     "Keras no longer takes: " + "; ".join(text for _, text, _, _ in problems)
+                     + f". Keras 3 raises on {'it' if len(problems) == 1 else 'them'}, so this line fails with "
+                       "current Keras."),
+            hint=_capitalised("; ".join(remedy for _, _, remedy, _ in problems)) + ".",
             fix=FixPlan("use the current argument names", True, replacements) if replacements else None,
         )
+
+
+def _code(node: cst.BaseExpression) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _describe(verdict: arguments.Verdict) -> str:
     if verdict.removed_in_keras3:
         return f"`{verdict.keyword}=` was removed in Keras 3"
-    if verdict.current is None:
-        return f"`{verdict.keyword}=` is a Keras 1 argument with no current equivalent" + \
-            (f" ({verdict.note})" if verdict.note else "")
     extra = f" ({verdict.note})" if verdict.note else ""
+    if verdict.current is None:
+        return f"`{verdict.keyword}=` is a Keras 1 argument with no current equivalent{extra}"
     return f"`{verdict.keyword}=` is the Keras 1 name of `{verdict.current}=`{extra}"
 
 
-def _current(text: str) -> str:
-    if " name of `" in text:
-        return text.split(" name of ", 1)[1].split(" (", 1)[0]
-    return text.split(";", 1)[0]
+def _remedy(verdict: arguments.Verdict) -> str:
+    if verdict.current is None:
+        return f"remove `{verdict.keyword}=`"
+    if verdict.certain:
+        return f"rename `{verdict.keyword}=` to `{verdict.current}=`"
+    return f"replace `{verdict.keyword}=` with `{verdict.current}=` (check the value: its meaning changed)"
 
 
-def _renamed(call: KerasCall, arg: cst.Arg, verdict: arguments.Verdict) -> tuple[tuple[cst.CSTNode, cst.CSTNode], ...] | None:
+def _renamed(call: KerasCall, arg: cst.Arg,
+             verdict: arguments.Verdict) -> tuple[tuple[cst.CSTNode, cst.CSTNode], ...] | None:
     """`nb_epoch=` -> `epochs=`, when the rename is certain and the current name is not passed already."""
     if not verdict.certain or verdict.current is None or arg.keyword is None \
             or verdict.current in call.args.keywords or verdict.current not in arguments.accepted(call.key):
