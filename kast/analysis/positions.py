@@ -141,7 +141,8 @@ def locate_in_text(module: cst.Module, text: str, line_offsets: Sequence[int], n
     indented line (one block's); the match must still be the only one.  A code found
     several times gives the lines it starts on instead: the node is on one of them.
     """
-    if not isinstance(node, _PLACE_FREE) or _BLOCK_INDENT in text:
+    if not isinstance(node, _PLACE_FREE) or _BLOCK_INDENT in text or "\f" in text:
+        # A form feed restarts LibCST's column count: columns are not offsets in the line.
         return TextMatch(None)
     code, relative = _code_and_range(module, node, _BLOCK_INDENT)
     if relative is None or not code:
