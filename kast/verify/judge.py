@@ -22,10 +22,11 @@ from typing import Any
 import libcst as cst
 
 from kast.analysis import keras_api
-from kast.analysis.models import CompileCall, Loss, Model, OutputLayer
+from kast.analysis.models import CompileCall, Model, OutputLayer
 from kast.analysis.picture import Picture
 from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Known, Mapping, Sequence, Value
 from kast.diagnostics import Diagnostic, Span
+from kast.libraries.keras import losses as keras_losses
 
 # Row sums this close to 1 mean a softmax.
 _SUM_TOLERANCE = 1e-3
@@ -100,11 +101,11 @@ def _runtime_loss(raw: Any, node: cst.CSTNode) -> Value | None:
     if isinstance(raw, dict) and "kind" not in raw:
         pairs = [(key, _runtime_loss(item, node)) for key, item in raw.items()]
         return Mapping(tuple((key, item) for key, item in pairs if item is not None))
-    name = keras_api.loss_from_string(str(raw.get("name")))
+    name = keras_losses.from_string(str(raw.get("name")))
     if name is None:
         return None
     from_logits = raw.get("from_logits")
-    return Loss(name, Known(bool(from_logits), node), node)
+    return keras_losses.made(name, Known(bool(from_logits), node), node)
 
 
 def apply(picture: Picture, model: Model, answer: dict[str, Any]) -> None:
