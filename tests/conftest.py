@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from kast.config import Settings
-from kast.core import lint_bytes
+from kast.api import lint_source as lint_bytes
 from kast.diagnostics import Diagnostic
 
 

@@ -122,7 +122,8 @@ def test_full_output(scripts: Path) -> None:
     assert marker.count("^") == len("layers.Dense(1)")
     assert any(line.startswith("  note: buggy.py:5:38:") for line in lines)
     assert any(line.startswith("  help: Add activation=") for line in lines)
-    assert lines[-1] == "Found 1 problem (1 error) in 1 file."
+    assert lines[-2:] == ["Found 1 problem (1 error) in 1 file.",
+                          "No fixes available (1 hidden fix can be enabled with `kast fix --unsafe-fixes`)."]
     assert "\x1b[" not in result.stdout  # no colour off a terminal
 
 
@@ -138,9 +139,10 @@ def test_clean_full_output(scripts: Path) -> None:
 
 def test_concise_output(scripts: Path) -> None:
     result = CliRunner().invoke(main, ["lint", "--output-format", "concise", "buggy.py", "clean.py"])
-    first, summary = result.stdout.splitlines()
+    first, summary, fixes = result.stdout.splitlines()
     assert first.startswith("buggy.py:4:47: K101 The output layer `layers.Dense(1)` has no activation")
     assert summary == "Found 1 problem (1 error) in 1 file."
+    assert fixes.startswith("No fixes available (1 hidden fix")
 
 
 def test_rule_docs() -> None:

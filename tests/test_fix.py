@@ -16,7 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from kast.cli import main
 from kast.config import Settings
-from kast.core import lint_text, parse
+from kast.core import lint_text
+from kast.parse import parse
 from kast.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from kast.fix import apply_edits, fix_text
 from kast.rules import RULES

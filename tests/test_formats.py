@@ -25,7 +25,8 @@ import jsonschema
 import pytest
 
 from kast.config import Settings
-from kast.core import FileResult, lint_bytes
+from kast.api import lint_source as lint_bytes
+from kast.diagnostics import FileResult
 from kast.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from kast.output import (
     FORMATS,

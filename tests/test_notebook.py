@@ -12,7 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
 from kast.config import Settings
-from kast.core import FileResult, lint_bytes
+from kast.api import lint_source as lint_bytes
+from kast.diagnostics import FileResult
 from kast.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
 from kast.notebook import lint_notebook, mask_ipython
 
@@ -128,12 +129,18 @@ def test_magics_neither_break_parsing_nor_shift_positions(tmp_path: Path) -> Non
     assert result.cell_sources is not None and result.cell_sources[3] == model
 
 
-def test_cell_magic_cells_are_skipped(tmp_path: Path) -> None:
-    timed = "%%time\n" + IMPORTS + BUGGY_MODEL
+def test_cell_magics_that_run_other_code_are_skipped(tmp_path: Path) -> None:
     shell = '\n%%bash\necho "unbalanced\nif then fi ((('
     written = "%%writefile train.py\n" + IMPORTS + BUGGY_MODEL
-    path = write(tmp_path, [timed, shell, written, "x = 1"])
+    html = "%%html\n<div>(((</div>"
+    path = write(tmp_path, [shell, written, html, "x = 1"])
     assert lint(path).diagnostics == []
+
+
+@pytest.mark.parametrize("magic", ["%%time", "%%timeit -n 1 -r 1", "%%capture output", "%%prun -s cumulative"])
+def test_the_body_of_a_timing_or_capturing_cell_is_linted(tmp_path: Path, magic: str) -> None:
+    path = write(tmp_path, [IMPORTS, f"{magic}\n{BUGGY_MODEL}"])
+    assert places(lint(path)) == [("K101", 2, 2, 45)]
 
 
 def test_a_timed_cell_still_counts_for_numbering(tmp_path: Path) -> None:
@@ -219,18 +226,21 @@ def test_noqa_in_a_cell_is_honoured(tmp_path: Path) -> None:
 def test_syntax_error_points_at_its_cell(tmp_path: Path) -> None:
     path = write(tmp_path, [IMPORTS, new_markdown_cell("text"), "x = 1", "y = 2\nprint 'epoch done'\n", BUGGY_MODEL])
     result = lint(path)
-    [k000] = result.diagnostics
+    k000, k101 = result.diagnostics
     assert (k000.code, k000.cell, k000.span.line) == ("K000", 4, 2)
     assert "print" in k000.message
     assert result.line_text(2, 4) == "print 'epoch done'"
+    # The other cells are still linted, as one program.
+    assert (k101.code, k101.cell) == ("K101", 5)
 
 
 def test_a_bracket_left_open_is_an_error_of_its_cell(tmp_path: Path) -> None:
     # Jupyter compiles each cell alone: the next cell cannot close the bracket.
     path = write(tmp_path, [IMPORTS, "model = keras.Sequential([\n    keras.layers.Dense(1),", "])"])
-    [k000] = lint(path).diagnostics
-    assert (k000.code, k000.cell, k000.span.line) == ("K000", 2, 1)
-    assert "never closed" in k000.message
+    opened, closed = lint(path).diagnostics
+    assert (opened.code, opened.cell, opened.span.line) == ("K000", 2, 1)
+    assert "never closed" in opened.message
+    assert (closed.code, closed.cell, closed.span.line) == ("K000", 3, 1)
 
 
 def test_an_error_at_the_end_of_a_cell_stays_in_the_cell(tmp_path: Path) -> None:

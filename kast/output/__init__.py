@@ -73,9 +73,23 @@ def in_cell(text: str, span: Span, cell: int | None) -> str:
     return text if cell is None else f"cell {cell}, line {span.line}, column {span.column + 1}: {text}"
 
 
+FIXABLE_MARK = "[*]"
+
+
+def fixable(d: Diagnostic) -> bool:
+    """Whether `kast fix` repairs this finding (it has a safe fix)."""
+    return d.fix is not None and d.fix.safe and bool(d.fix.edits)
+
+
+def fixable_with_unsafe(d: Diagnostic) -> bool:
+    """Whether only `kast fix --unsafe-fixes` repairs this finding."""
+    return d.fix is not None and not d.fix.safe and bool(d.fix.edits)
+
+
 def concise_line(d: Diagnostic) -> str:
-    """One finding on one line, as `--output-format concise` prints it."""
-    return f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.code} {message_with_hint(d)}"
+    """One finding on one line, as `--output-format concise` prints it; `[*]` when `kast fix` repairs it."""
+    mark = f" {FIXABLE_MARK}" if fixable(d) else ""
+    return f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.code}{mark} {message_with_hint(d)}"
 
 
 def encoded_column(text: str | None, column: int, encoding: Encoding) -> int:
