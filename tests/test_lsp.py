@@ -221,7 +221,7 @@ async def test_diagnostics_on_open(client: LanguageClient, workspace: Path) -> N
                                      types.Position(OUTPUT_LINE, column + len(OUTPUT)))
     assert k102.severity == types.DiagnosticSeverity.Error
     assert k102.source == "kast"
-    assert k102.code_description is not None and k102.code_description.href.endswith("K102")
+    assert k102.code_description is not None and k102.code_description.href.endswith("docs/rules/K102.md")
     assert "always outputs 1.0" in k102.message and 'Use activation="sigmoid"' in k102.message
     assert k102.data["version"] == 1
     buffer.close()

@@ -36,7 +36,8 @@ _MACHINE_RENDERERS = {
 MACHINE_FORMATS = tuple(_MACHINE_RENDERERS)
 
 INFORMATION_URI = "https://github.com/kast-lint/kast"
-RULES_URL = "https://kast.readthedocs.io/rules/"
+# The rule pages that scripts/gen_rule_docs.py writes into docs/rules/, as the repository shows them.
+RULES_URL = f"{INFORMATION_URI}/blob/main/docs/rules/"
 
 Renderer = Callable[["list[FileResult]", "list[Diagnostic]"], str]
 Encoding = Literal["utf-8", "utf-16"]
@@ -53,8 +54,8 @@ def renderer(name: str) -> Renderer:
 
 
 def rule_url(code: str) -> str:
-    """Where the documentation of rule `code` is published."""
-    return f"{RULES_URL}{code}"
+    """Where the documentation of rule `code` is published: its page `docs/rules/CODE.md`."""
+    return f"{RULES_URL}{code}.md"
 
 
 def location(path: str, line: int, column: int, cell: int | None = None) -> str:
@@ -163,6 +164,24 @@ def repository_path(path: str) -> str | None:
 def display_path(path: str) -> str:
     """The path CI services expect: relative to the repository root, else as given."""
     return repository_path(path) or Path(path).as_posix()
+
+
+def line_hashes(diagnostics: list[Diagnostic], sources: SourceLines) -> list[str]:
+    """SARIF's `primaryLocationLineHash` for each diagnostic: `HASH:N`, as GitHub code scanning reads it.
+
+    HASH is of the repository path and the reported line's text with its
+    whitespace normalised (not of its number, so lines inserted above do not
+    change it); N counts, from 1, the diagnostics whose line has the same HASH.
+    """
+    seen: dict[str, int] = {}
+    hashes = []
+    for d in diagnostics:
+        text = sources.text(d.path, d.span.line, d.cell) or ""
+        cell = f"cell {d.cell}" if d.cell is not None else ""
+        digest = _sha256("\0".join((display_path(d.path), cell, " ".join(text.split()))))[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        hashes.append(f"{digest}:{seen[digest]}")
+    return hashes
 
 
 def stable_fingerprints(diagnostics: list[Diagnostic], sources: SourceLines) -> list[str]:
