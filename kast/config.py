@@ -64,11 +64,30 @@ def known_codes() -> frozenset[str]:
 
 
 def nearest_code(selector: str) -> str | None:
-    """The rule code closest to a mistyped one (`K190` -> `K109`), if any is close."""
-    import difflib
+    """The rule code closest to a mistyped one (`K190` -> `K109`, `K2O1` -> `K201`), if one is two edits away or less.
 
-    close = difflib.get_close_matches(selector.upper(), sorted(known_codes()), n=1, cutoff=0.5)
-    return close[0] if close else None
+    Edits are a character inserted, removed, replaced, or two neighbours swapped;
+    among codes equally close, the first in code order.
+    """
+    selector = selector.upper()
+    best: tuple[int, str] | None = None
+    for code in sorted(known_codes()):
+        distance = _edits(selector, code)
+        if distance <= 2 and (best is None or distance < best[0]):
+            best = (distance, code)
+    return best[1] if best else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[len(a)][len(b)]
 
 
 def unknown_selector(selector: str) -> str | None:

@@ -447,3 +447,107 @@ def test_command_line_finds_notebooks_in_folders_and_names_the_cell(tmp_path: Pa
     for output_format in ("sarif", "github", "rdjson", "gitlab", "junit", "full"):
         out = runner.invoke(main, ["lint", "--no-cache", "--output-format", output_format, "."]).stdout
         assert "cell 3" in out, output_format
+
+
+# --- cells as IPython runs them ------------------------------------------------------------------
+
+
+def test_a_cell_indented_as_a_whole_is_python(tmp_path: Path) -> None:
+    # IPython takes the first line's indentation off every line (its leading-indent cleanup).
+    cell = "\n  model = keras.Sequential([\n      keras.Input((4,)),\n      keras.layers.Dense(1),\n  ])"
+    path = write(tmp_path, [IMPORTS, cell, 'model.compile(loss="binary_crossentropy")'])
+    result = lint(path)
+    [k101] = result.diagnostics
+    assert (k101.code, k101.cell, k101.span.line, k101.span.column) == ("K101", 2, 4, 6)
+    assert text_at(result, k101) == "keras.layers.Dense(1)"  # columns count in the cell as written
+
+
+def test_an_indented_cell_keeps_fixes_on_one_line(tmp_path: Path) -> None:
+    cell = " m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation='softmax')])\n" \
+           " m.compile(loss='binary_crossentropy')"
+    result = lint(write(tmp_path, [IMPORTS, cell]))
+    [k102] = [d for d in result.diagnostics if d.code == "K102"]
+    assert k102.fix is not None
+    [edit] = k102.fix.edits
+    line = cell.splitlines()[0]
+    assert line[edit.span.column:edit.span.end_column] == "'softmax'"
+
+
+@pytest.mark.parametrize("cell", ["ls ./data/train/", "pip install -q tensorflow-hub", "cd ..", "cd /content/data",
+                                  "mkdir -p logs/fit", "cat data.csv | head", "pwd", "run train.py --epochs 3",
+                                  "env TF_CPP_MIN_LOG_LEVEL=2", "    ls ./data"])
+def test_automagics_are_no_syntax_error(tmp_path: Path, cell: str) -> None:
+    assert lint(write(tmp_path, [IMPORTS, cell, BUGGY_MODEL])).diagnostics[0].code == "K101"
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    ("ls ./data", "pass"),
+    ("pip install keras==3.0", "pass"),
+    ("cd ..", "pass"),
+    ("ls = 3", None),  # an assignment: Python
+    ("time (x)", None),  # a call: Python
+    ("ls -la", None),  # `ls - la`: Python as written
+    ("history.plot()", None),
+    ("frobnicate ./data", None),  # not a magic: left for the compiler to report
+])
+def test_automagic_masking(line: str, masked: str | None) -> None:
+    assert mask_ipython([line]) == [line if masked is None else masked]
+
+
+def test_a_broken_cell_is_one_k000_and_the_others_are_still_one_program(tmp_path: Path) -> None:
+    path = write(tmp_path, [
+        IMPORTS,
+        "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])",
+        "print 'python 2'",
+        new_markdown_cell("## Training"),
+        "for epoch in range(3)\n    pass",
+        'model.compile(loss="binary_crossentropy")',
+    ])
+    result = lint(path)
+    assert places(result) == [("K101", 2, 1, 45), ("K000", 3, 1, 0), ("K000", 5, 1, 21)]
+    [k101] = [d for d in result.diagnostics if d.code == "K101"]
+    assert [(r.cell, r.span.line) for r in k101.related] == [(6, 1)]  # the compile two broken cells later
+
+
+def test_top_level_await_is_ipython(tmp_path: Path) -> None:
+    assert places(lint(write(tmp_path, [IMPORTS, "await asyncio.sleep(0)", BUGGY_MODEL])), "K000") == []
+
+
+def test_unknown_noqa_codes_are_warnings_with_their_cell(tmp_path: Path) -> None:
+    path = write(tmp_path, [IMPORTS, BUGGY_MODEL.replace("Dense(1)])", "Dense(1)])  # noqa: K199")])
+    result = lint(path)
+    assert places(result, "K101") == [("K101", 2, 1, 45)]
+    assert result.warnings == ["analysis.ipynb:cell 2:1: unknown rule code K199 in a `# noqa` comment silences "
+                               "nothing (did you mean K109?)"]
+
+
+# --- real notebooks, through the command ---------------------------------------------------------
+
+
+def test_a_tutorial_notebook_through_the_command(tmp_path: Path) -> None:
+    """Cells as tutorials write them: magics, automagics, indented cells, timed cells, one broken cell."""
+    import subprocess
+    import sys
+
+    cells = [
+        new_markdown_cell("# Classify reviews"),
+        "!pip install -q tensorflow-datasets",
+        "pip install -q keras-tuner",
+        "%load_ext tensorboard\n%matplotlib inline\nimport keras\nimport numpy as np",
+        "ls ./data/train/",
+        "cd data",
+        " x = np.zeros((8, 4))\n y = np.zeros(8)",
+        "%%time\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation='softmax')])",
+        "%%capture build_log\nmodel.compile(loss='binary_crossentropy', optimizer='adam')",
+        "%%bash\nfor f in *.csv; do echo $f; done",
+        "print 'a python 2 cell'",
+        "%%timeit -n 1\nhistory = model.fit(x, y, epochs=1)",
+        "%tensorboard --logdir logs",
+    ]
+    write(tmp_path, cells)
+    (tmp_path / "kast.toml").write_text("")
+    proc = subprocess.run([sys.executable, "-m", "kast", "lint", "--no-cache", "--output-format", "json",
+                           "analysis.ipynb"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    found = [(d["code"], d["cell"], d["line"]) for d in json.loads(proc.stdout)["diagnostics"]]
+    assert found == [("K102", 8, 2), ("K000", 11, 1)]
