@@ -234,3 +234,21 @@ def test_the_command_flushes_all_output_and_keeps_exit_codes_when_it_leaves_earl
         process.stdout.close()
         assert process.wait(timeout=60) == 1
         assert b"Traceback" not in process.stderr.read()
+
+
+FIXABLE = BUGGY.replace("layers.Dense(1)", 'layers.Dense(1, activation="softmax")')
+
+
+def test_fixable_findings_are_marked_and_counted(scripts: Path) -> None:
+    (scripts / "fixable.py").write_text(FIXABLE)
+    concise = CliRunner().invoke(main, ["lint", "--no-cache", "--output-format", "concise", "fixable.py", "buggy.py"])
+    lines = concise.stdout.splitlines()
+    assert lines[0].startswith("buggy.py:4:47: K101 The output")  # an unsafe fix only: no mark
+    assert lines[1].startswith("fixable.py:4:47: K102 [*] Softmax")
+    assert lines[-1] == ("[*] 1 fixable with `kast fix` (1 hidden fix can be enabled with "
+                         "`kast fix --unsafe-fixes`).")
+    full = CliRunner().invoke(main, ["lint", "--no-cache", "fixable.py"]).stdout.splitlines()
+    assert full[0] == "error[K102] [*] softmax-on-single-unit"
+    assert full[-1] == "[*] 1 fixable with `kast fix`."
+    after_fix = CliRunner().invoke(main, ["fix", "--no-cache", "fixable.py"])
+    assert after_fix.exit_code == 0 and "fixable" not in after_fix.stdout.splitlines()[-1]
