@@ -352,6 +352,7 @@ class Bench:
         """
         from kast import core
         from kast.config import Settings
+        from kast.diagnostics import FileResult
         from kast.output.json_format import render
 
         settings = Settings()
@@ -363,7 +364,7 @@ class Bench:
             data = s.path.read_bytes()
             t1 = clock()
             times["read"] += t1 - t0
-            result = core.FileResult(str(s.path))
+            result = FileResult(str(s.path))
             results.append(result)
             try:
                 text = core.decode_source(data)
