@@ -416,8 +416,11 @@ class KastLanguageServer(LanguageServer):
 
     def resolve_disable(self, action: types.CodeAction, text: str) -> bool:
         """Give a "Disable" action its edit (a `# noqa` comment); False when no line can take one."""
-        data = action.data
-        change = noqa_change(text, data["lines"], data["code"])
+        data: dict[str, Any] = action.data if isinstance(action.data, dict) else {}
+        lines, code = data.get("lines"), data.get("code")
+        if not isinstance(lines, list) or not isinstance(code, str):
+            return False
+        change = noqa_change(text, lines, code)
         if change is None:
             return False
         positions = PositionMap(text, negotiated_encoding(self))

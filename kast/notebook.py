@@ -6,7 +6,8 @@ cell of a Python notebook is read as IPython reads it, line for line so that
 positions survive:
 
 - the indentation of a cell's first line is removed from its lines (IPython's
-  leading-indent cleanup), and put back in every reported column;
+  leading-indent cleanup), and so are the prompts of code pasted from a
+  session (`>>> `, `In [3]: `); both are put back in every reported column;
 - line magics, shell escapes, help syntax and automagics (`ls ./data`,
   `pip install x`, `cd dir`: a magic's name without `%`, on a line that is no
   Python) are masked;
@@ -64,6 +65,9 @@ AUTOMAGICS = frozenset("""
 """.split())
 _AUTOMAGIC = re.compile(r"(?P<name>[A-Za-z_]\w*)[ \t]+\S")
 _INDENT = re.compile(r"[ \t]+")
+# Prompts IPython takes off code pasted from a session, when the cell's first line has one:
+# the classic `>>> ` / `... ` and IPython's own `In [3]: ` / `   ...: `.
+_PROMPTS = (re.compile(r"(?:>>>|\.\.\.)(?: |$)"), re.compile(r"(?:In \[\d+\]: |\s*\.\.\.+: )"))
 # Compile a cell as IPython does: top-level `await` is allowed (autoawait).
 _CELL_FLAGS = 0x400 | 0x2000  # ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
@@ -226,6 +230,14 @@ def python_lines(lines: list[str]) -> tuple[list[str], list[int]] | None:
             if line.startswith(space):
                 lines[index] = line[len(space):]
                 shifts[index] = len(space)
+    for prompt in _PROMPTS:
+        if prompt.match(lines[first]):
+            for index, line in enumerate(lines):
+                found = prompt.match(line)
+                if found is not None:
+                    lines[index] = line[found.end():]
+                    shifts[index] += found.end()
+            break
     return mask_ipython(lines), shifts
 
 

@@ -105,9 +105,9 @@ def parse_suppressions(text: str) -> Suppressions:
         if codes_text is None:
             by_line[line] = ALL
         else:
-            codes = frozenset(code.upper() for code in _CODE.findall(codes_text))
+            silenced = frozenset(code.upper() for code in _CODE.findall(codes_text))
             previous = by_line.get(line, frozenset())
-            by_line[line] = ALL if previous is ALL else previous | codes
+            by_line[line] = ALL if previous is ALL else previous | silenced
     return Suppressions(by_line, file_all, tuple(prefixes))
 
 

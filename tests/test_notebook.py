@@ -551,3 +551,13 @@ def test_a_tutorial_notebook_through_the_command(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     found = [(d["code"], d["cell"], d["line"]) for d in json.loads(proc.stdout)["diagnostics"]]
     assert found == [("K102", 8, 2), ("K000", 11, 1)]
+
+
+def test_code_pasted_with_its_prompts_is_python(tmp_path: Path) -> None:
+    classic = ">>> import keras\n>>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])\n" \
+              '>>> model.compile(loss="binary_crossentropy")'
+    session = "In [3]: import keras\nIn [4]: model = keras.Sequential([\n   ...:     keras.Input((4,)), keras.layers.Dense(1)])"
+    for cell, place in ((classic, ("K101", 1, 2, 49)), (session, ("K101", 1, 3, 31))):
+        result = lint(write(tmp_path, [cell, 'model.compile(loss="binary_crossentropy")']))
+        assert places(result, "K101") == [place]
+        assert text_at(result, result.diagnostics[0]) == "keras.layers.Dense(1)"

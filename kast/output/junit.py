@@ -40,8 +40,8 @@ def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
     passed = [r.path for r in results if r.path not in with_findings and r.path not in errors]
     tests = len(diagnostics) + len(passed) + len(errors)
     counts = {"tests": str(tests), "failures": str(len(diagnostics)), "errors": str(len(errors))}
-    root = ET.Element("testsuites", name="kast", **counts)
-    suite = ET.SubElement(root, "testsuite", name="kast", skipped="0", **counts)
+    root = ET.Element("testsuites", {"name": "kast", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "kast", **counts, "skipped": "0"})
     for d in diagnostics:
         _finding_case(suite, d)
     for path in passed:
