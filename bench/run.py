@@ -26,7 +26,7 @@ Rows (s = seconds of wall time; "subprocess" rows include interpreter start-up):
   parse + Scope + QName       what a naive LibCST linter pays: parse + MetadataWrapper resolving
                               ScopeProvider and QualifiedNameProvider; on every 10th file, scaled by lines
   ast.parse                   CPython's own parser over the same sources
-  kast in-process             `kast.core.lint_bytes` per file, default Settings; ratio = kast ÷ parse,
+  kast in-process             `kast.api.lint_source` per file, default Settings; ratio = kast ÷ parse,
                               target <= 2
   ruff                        `ruff check --no-cache --select ALL` over the corpus (reference only)
   Fixit 2                     `fixit lint` (default rules) on a subset of scripts, and kast -j1 on the
@@ -316,7 +316,7 @@ class Bench:
 
     def inprocess_kast(self) -> float:
         from kast.config import Settings
-        from kast.core import lint_bytes
+        from kast.api import lint_source as lint_bytes
 
         settings = Settings()
         start = time.perf_counter()
@@ -331,7 +331,7 @@ class Bench:
         timeit, it is linted again until the time is long enough to measure.
         """
         from kast.config import Settings
-        from kast.core import lint_bytes
+        from kast.api import lint_source as lint_bytes
 
         data = path.read_bytes()
         settings = Settings()
@@ -352,6 +352,7 @@ class Bench:
         """
         from kast import core
         from kast.config import Settings
+        from kast.diagnostics import FileResult
         from kast.output.json_format import render
 
         settings = Settings()
@@ -363,7 +364,7 @@ class Bench:
             data = s.path.read_bytes()
             t1 = clock()
             times["read"] += t1 - t0
-            result = core.FileResult(str(s.path))
+            result = FileResult(str(s.path))
             results.append(result)
             try:
                 text = core.decode_source(data)

@@ -25,7 +25,9 @@ DEFAULT_DIR = ".kast_cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by kast.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
-_FORMAT = 1
+_FORMAT = 2
+# What an entry gives back: diagnostics, the source (or None), notebook cell sources (or None), warnings.
+Entry = tuple[list[Diagnostic], str | None, dict[int, str] | None, list[str]]
 
 
 def _span(span: Span) -> list[int]:
@@ -81,8 +83,8 @@ class Cache:
     def _entry(self, key: str) -> Path:
         return self.entries / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str, display: str) -> tuple[list[Diagnostic], str | None, dict[int, str] | None] | None:
-        """(diagnostics, source, cell sources) stored under `key`, or None."""
+    def get(self, key: str, display: str) -> Entry | None:
+        """(diagnostics, source, cell sources, warnings) stored under `key`, or None."""
         entry = self._entry(key)
         try:
             raw = entry.read_bytes()
@@ -92,17 +94,19 @@ class Cache:
             data = json.loads(raw)
             diagnostics = [_diagnostic_from_json(display, d) for d in data["diagnostics"]]
             cells = {int(k): v for k, v in data["cells"].items()} if data.get("cells") is not None else None
-            return diagnostics, data.get("source"), cells
+            warnings = [str(w) for w in data.get("warnings", ())]
+            return diagnostics, data.get("source"), cells, warnings
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             self._warn(f"ignoring a corrupt cache entry {entry} ({type(exc).__name__}); the file is checked again")
             return None
 
-    def put(self, key: str, diagnostics: list[Diagnostic], source: str | None, cells: dict[int, str] | None) -> None:
+    def put(self, key: str, diagnostics: list[Diagnostic], source: str | None, cells: dict[int, str] | None,
+            warnings: list[str] | None = None) -> None:
         if self._writable is False or not self._prepare():
             return
         entry = self._entry(key)
         payload = json.dumps({"diagnostics": [_diagnostic_to_json(d) for d in diagnostics], "source": source,
-                              "cells": cells}, ensure_ascii=False)
+                              "cells": cells, "warnings": warnings or []}, ensure_ascii=False)
         try:
             entry.parent.mkdir(exist_ok=True)
             # Write then rename, so a parallel kast never reads half an entry; the name is

@@ -1,8 +1,10 @@
-"""The `kast` command: click wiring only.
+"""The `kast` command: click wiring and the exit-code policy only.
 
-Parses options, calls the core, picks an emitter.  Heavy modules (LibCST, the
-rules, rich) are imported inside the commands so that `kast --help` and
-`kast rule` start fast; nothing here imports an ML framework.
+Parses options, calls `kast.api`, picks an emitter, and decides the exit
+status (0 nothing at or above --fail-on, 1 findings, 2 a usage error, a bad
+config or an internal error).  Heavy modules (LibCST, the rules, rich) are
+imported inside the commands so that `kast --help` and `kast rule` start fast;
+nothing here imports an ML framework.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 import click
 
-from kast import __version__
+from kast import DISTRIBUTION, __version__
 from kast.output import FORMATS
 
 if TYPE_CHECKING:
@@ -33,14 +35,19 @@ class ConfigProblem(click.ClickException):
         click.echo(f"kast: error: {self.message}", err=True)
 
 
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Split comma-separated codes: `--select K1,K203` and repeated options alike."""
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Split comma-separated codes (`--select K1,K203` and repeated options alike); exit 2 on an unknown one."""
     from kast.config import ConfigError, parse_codes
 
     try:
-        return parse_codes(values, "codes")
+        return parse_codes(values, option)
     except ConfigError as exc:
-        raise click.BadParameter(str(exc).removeprefix("codes: ")) from None
+        raise click.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=f"'{option}'") from None
+
+
+def warn(message: str) -> None:
+    """One warning line on standard error."""
+    click.echo(f"kast: warning: {message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,11 +60,11 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS), default=None,
               help="How to print findings  [default: full, or output-format in the config].")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
-              help="Write the output to this file instead of standard output.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False),
+              help="Write the output to this file instead of standard output (its folder is created).")
 @click.option("--select", multiple=True, help="Only these codes or prefixes (K1, K10, K101, ALL); comma-separated.")
-@click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection.")
-@click.option("--ignore", multiple=True, help="Leave out these codes or prefixes.")
+@click.option("--extend-select", multiple=True, help="Add codes or prefixes to the selection; comma-separated.")
+@click.option("--ignore", multiple=True, help="Leave out these codes or prefixes; comma-separated.")
 @click.option("--ignore-noqa", is_flag=True, help="Report findings even where a `# noqa` comment silences them.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
@@ -69,8 +76,10 @@ def main() -> None:
               help="Use this config file for every file (no search for the closest one).")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("--show-settings", is_flag=True, help="Print the settings that apply to the first path, then exit.")
-@click.option("--exclude", multiple=True, help="Globs to exclude, replacing the configured and default ones.")
-@click.option("--extend-exclude", multiple=True, help="Globs to exclude in addition to the configured ones.")
+@click.option("--exclude", multiple=True,
+              help="Globs to exclude, replacing the configured and default ones; comma-separated.")
+@click.option("--extend-exclude", multiple=True,
+              help="Globs to exclude in addition to the configured ones; comma-separated.")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None,
               help="Skip files that .gitignore ignores  [default: on].")
 @click.option("--force-exclude/--no-force-exclude", default=None,
@@ -88,7 +97,7 @@ def main() -> None:
 @click.option("--verify", is_flag=True,
               help="Build each model with TensorFlow to confirm or refute the findings. This RUNS PARTS OF YOUR "
                    "SCRIPTS (imports, helpers, the statements that build each model) in a child process; "
-                   "needs `pip install 'kast[verify]'`.")
+                   f"needs `pip install '{DISTRIBUTION}[verify]'`.")
 @click.option("--show-refuted", is_flag=True, help="With --verify: also show findings the built model refutes.")
 @click.option("--verify-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="With --verify: seconds one model may take to build.")
@@ -103,7 +112,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     from pathlib import Path
 
-    from kast.config import ConfigError, Overrides, Resolver
+    from kast.config import ConfigError, Overrides, Resolver, split_list
 
     try:
         os.getcwd()
@@ -113,9 +122,9 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
         if path != "-" and not os.path.lexists(path):
             raise click.BadParameter(f"Path '{path}' does not exist.", param_hint="'PATHS...'")
     overrides = Overrides(
-        select=_codes(select) or None, extend_select=_codes(extend_select), ignore=_codes(ignore),
-        ignore_noqa=ignore_noqa, exclude=tuple(exclude) or None, extend_exclude=tuple(extend_exclude),
-        respect_gitignore=respect_gitignore, force_exclude=force_exclude,
+        select=_codes(select, "--select") or None, extend_select=_codes(extend_select, "--extend-select"),
+        ignore=_codes(ignore, "--ignore"), ignore_noqa=ignore_noqa, exclude=split_list(exclude) or None,
+        extend_exclude=split_list(extend_exclude), respect_gitignore=respect_gitignore, force_exclude=force_exclude,
     )
     try:
         resolver = Resolver(overrides, Path(config_file) if config_file else None, isolated)
@@ -154,7 +163,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     if not show_refuted and output_format not in ("json", "json-lines"):
         # A finding the built model refutes is kept in JSON (verified: false), hidden elsewhere.
         diagnostics = [d for d in diagnostics if d.verified is not False]
-    stream = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout  # noqa: SIM115
+    stream = _open_output(output_file) if output_file else sys.stdout
     try:
         _emit(results, diagnostics, output_format, statistics, stream, color, output_file is None, verification)
     finally:
@@ -175,6 +184,17 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     sys.exit(1 if failing and not exit_zero else 0)
 
 
+def _open_output(path: str) -> TextIO:
+    """The file `-o` names, opened for writing, its folder created; exit 2 with the reason when impossible."""
+    try:
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise ConfigProblem(f"cannot write the output file {path}: {exc.strerror or exc}") from None
+
+
 @dataclass
 class Fixing:
     """What --fix / --diff asked for, and what it did."""
@@ -186,44 +206,19 @@ class Fixing:
     reverted: list[str] = field(default_factory=list)
 
     def run(self, data: bytes, display: str, settings: "Settings") -> bytes | None:
-        """The fixed file, or None when nothing changed (or it cannot be fixed)."""
-        from kast.core import SourceError, decode_source
-        from kast.fix import fix_notebook, fix_text
+        """The fixed file, or None when nothing changed (or it cannot be fixed); prints the diff with --diff."""
+        from kast.api import fix_source
 
-        if display.endswith(".ipynb"):
-            outcome = fix_notebook(data, display, settings, self.unsafe)
-            original = data.decode("utf-8", errors="surrogateescape")
-        else:
-            try:
-                original = decode_source(data)
-            except SourceError:
-                return None
-            outcome = fix_text(original, display, settings, self.unsafe)
-        self.reverted.extend(outcome.reverted)
-        if not outcome.fixed or outcome.text == original:
+        fixed = fix_source(data, display, settings, self.unsafe)
+        self.reverted.extend(fixed.outcome.reverted)
+        if fixed.data is None:
             return None
-        self.fixed += len(outcome.fixed)
+        self.fixed += fixed.fixed
         self.files.append(display)
         if self.diff:
-            import difflib
-
-            click.echo("".join(difflib.unified_diff(original.splitlines(keepends=True),
-                                                    outcome.text.splitlines(keepends=True),
-                                                    f"a/{display}", f"b/{display}")), nl=False)
+            click.echo(fixed.diff(display), nl=False)
             return None
-        return _encode_like(outcome.text, data)
-
-
-def _encode_like(text: str, original: bytes) -> bytes:
-    """`text` in the encoding the original bytes used (PEP 263 cookie, BOM)."""
-    import io
-    import tokenize
-
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
-    except SyntaxError:
-        encoding = "utf-8"
-    return text.encode(encoding, errors="surrogateescape")
+        return fixed.data
 
 
 def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver", project_config: "Path | None",
@@ -232,8 +227,8 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
     """Lint the paths (or standard input), in a stable order; each result with what it was checked from."""
     from pathlib import Path
 
-    from kast.files import discover
-    from kast.runner import available_cores, lint_bytes, lint_targets
+    from kast.api import discover, lint_paths, lint_source
+    from kast.runner import available_cores
 
     if "-" in paths or (not paths and stdin_filename):
         if len(paths) > 1:
@@ -252,27 +247,30 @@ def _run(paths: tuple[str, ...], stdin_filename: str | None, resolver: "Resolver
                 sys.stdout.flush()
                 sys.exit(0)
             data = data if fixed is None else fixed
-        return [(lint_bytes(data, name, settings), Checked(None, data, settings))]
+        result = lint_source(data, name, settings)
+        for warning in result.warnings:
+            warn(warning)
+        return [(result, Checked(None, data, settings))]
 
-    targets = discover(list(paths) or ["."], resolver)
+    found = discover(paths, resolver)
     if fixing is not None:
-        for target in targets:
+        for target in found:
             try:
                 fixed = fixing.run(target.path.read_bytes(), target.display, target.settings)
                 if fixed is not None:
                     target.path.write_bytes(fixed)
             except OSError as exc:
-                click.echo(f"kast: warning: cannot fix {target.display}: {exc.strerror or exc}", err=True)
+                warn(f"cannot fix {target.display}: {exc.strerror or exc}")
     cache = None
     if not no_cache:
         from kast.cache import DEFAULT_DIR, Cache
 
         folder = Path(cache_dir) if cache_dir else (project_config.parent if project_config else Path.cwd()) / DEFAULT_DIR
         cache = Cache(folder)
-    results = lint_targets(targets, jobs or available_cores(), cache)
-    for warning in cache.warnings if cache else ():
-        click.echo(f"kast: warning: {warning}", err=True)
-    return [(result, Checked(target.path, None, target.settings)) for result, target in zip(results, targets)]
+    run = lint_paths(found, resolver, jobs or available_cores(), cache)
+    for warning in run.warnings:
+        warn(warning)
+    return [(result, Checked(target.path, None, target.settings)) for result, target in zip(run.results, run.targets)]
 
 
 class Checked(NamedTuple):
@@ -285,7 +283,7 @@ class Checked(NamedTuple):
 
 def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float) -> dict[str, object]:
     """Run the runtime verifier over the checked files; its report for JSON, and notes on stderr."""
-    from kast.core import SourceError, decode_source
+    from kast.parse import SourceError, decode_source
     from kast.verify import verify
 
     click.echo("kast: --verify runs parts of your scripts (imports, helpers and the statements that build each "
@@ -329,11 +327,11 @@ def _emit(results: "list[FileResult]", diagnostics: "list[Diagnostic]", output_f
         use_color = color == "always" or (color == "auto" and to_terminal and stream.isatty())
         render_full(results, diagnostics, stream, use_color)
     elif output_format == "concise":
-        from kast.output.text import render_concise, summary_line
+        from kast.output.text import render_concise, summary_lines
 
         stream.write(render_concise(diagnostics))
         if diagnostics:
-            stream.write(summary_line(results, diagnostics) + "\n")
+            stream.write("".join(line + "\n" for line in summary_lines(results, diagnostics)))
     elif output_format == "json":
         from kast.output.json_format import render
 
@@ -405,15 +403,15 @@ def clean(cache_dir: str | None) -> None:
 
 @main.command()
 def server() -> None:
-    """Run the language server over stdio (needs `pip install 'kast[lsp]'`)."""
+    """Run the language server over stdio (needs `pip install 'kast-lint[lsp]'`)."""
     import importlib.util
 
     if importlib.util.find_spec("pygls") is None:
         raise ConfigProblem("the language server needs pygls, which is not installed; "
-                            "install it with: pip install 'kast[lsp]'")
+                            f"install it with: pip install '{DISTRIBUTION}[lsp]'")
     from kast.lsp import serve
 
-    serve()
+    sys.exit(serve())
 
 
 def _fix_command() -> click.Command:
@@ -451,7 +449,8 @@ def run() -> None:
         print(code, file=sys.stderr)
         code = 1
     try:
-        sys.stdout.flush()
+        if not sys.stdout.closed:  # the language server closes it when the client says exit
+            sys.stdout.flush()
     except (OSError, ValueError):  # the reader went away (a closed pipe): nothing more can be shown
         code = code or 1
     try:

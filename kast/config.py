@@ -23,6 +23,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,23 +38,86 @@ DEFAULT_EXCLUDE = (
     ".kast_cache", ".eggs", "*.egg-info",
 )
 _CODE = re.compile(r"^(ALL|K[0-9]{0,3})$")
+_RULE_CODE = re.compile(r'^CODE = "(K[0-9]+)"', re.MULTILINE)
 
 
 class ConfigError(Exception):
     """A config file cannot be used; the message names the file and the key."""
 
 
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every rule code kast has, read from the rule files' `CODE = "..."` lines.
+
+    Read as text, not imported: importing the rules loads LibCST, and a run
+    that the cache answers, or a usage error, should not pay for it.  A test
+    checks that this is exactly the code table of `kast.rules`.
+    """
+    folder = Path(__file__).resolve().parent / "rules"
+    codes: set[str] = set()
+    for path in folder.glob("*.py"):
+        try:
+            codes.update(_RULE_CODE.findall(path.read_text(encoding="utf-8")))
+        except OSError:
+            continue
+    return frozenset(codes)
+
+
+def nearest_code(selector: str) -> str | None:
+    """The rule code closest to a mistyped one (`K190` -> `K109`, `K2O1` -> `K201`), if one is two edits away or less.
+
+    Edits are a character inserted, removed, replaced, or two neighbours swapped;
+    among codes equally close, the first in code order.
+    """
+    selector = selector.upper()
+    best: tuple[int, str] | None = None
+    for code in sorted(known_codes()):
+        distance = _edits(selector, code)
+        if distance <= 2 and (best is None or distance < best[0]):
+            best = (distance, code)
+    return best[1] if best else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[len(a)][len(b)]
+
+
+def unknown_selector(selector: str) -> str | None:
+    """What is wrong with a rule selector (a code, a prefix of codes, or ALL); None when it selects something."""
+    if not _CODE.match(selector):
+        hint = f"did you mean {nearest_code(selector)}?" if nearest_code(selector) else "e.g. K1, K10, K101, ALL"
+        return f"'{selector}' is not a rule code or prefix ({hint})"
+    if selector == "ALL" or any(code.startswith(selector) for code in known_codes()):
+        return None
+    nearest = nearest_code(selector)
+    hint = f" (did you mean {nearest}?)" if nearest else "; `kast rule --all` lists the rules"
+    return f"unknown rule selector '{selector}'{hint}"
+
+
+def split_list(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Items of a list option, each of which may itself be comma-separated (`--exclude 'a,b'`)."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
 def parse_codes(values: list[str] | tuple[str, ...], where: str) -> tuple[str, ...]:
-    """Codes from a list whose items may be comma-separated (`["K1,K203"]`); ConfigError on a bad one."""
-    out: list[str] = []
+    """Codes from a list whose items may be comma-separated (`["K1,K203"]`); ConfigError on an unknown one."""
     for value in values:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected rule codes as strings, got {value!r}")
-        out.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    out = tuple(code.upper() for code in split_list(values))
     for code in out:
-        if not _CODE.match(code):
-            raise ConfigError(f"{where}: '{code}' is not a rule code or prefix (e.g. K1, K10, K101, ALL)")
-    return tuple(out)
+        problem = unknown_selector(code)
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+    return out
 
 
 @dataclass(frozen=True, slots=True)

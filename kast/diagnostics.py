@@ -103,6 +103,8 @@ class FileResult:
     source: str | None = None  # kept only when there is something to show
     # A notebook's code cells by their 1-based position among all its cells.
     cell_sources: dict[int, str] | None = None
+    # What the user should know that is no finding (an unknown code in a `# noqa`), one line each.
+    warnings: list[str] = field(default_factory=list)
 
     def line_text(self, line: int, cell: int | None = None) -> str | None:
         """Text of a 1-based line (of `cell` in a notebook) without its line break; None if unknown."""

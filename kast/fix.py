@@ -1,11 +1,16 @@
-"""Applying fixes: text edits, a fixed-point loop, and a revert when the result does not parse.
+"""Applying fixes: text edits, a fixed-point loop, a revert when the result does not parse, and text diffs.
 
 A rule's fix is a list of text edits (made from LibCST node replacements, so
 the rest of the line, comments and formatting stay as they were).  `fix_text`
 lints, applies every selected fix whose edits do not overlap an earlier one,
 and lints again, until nothing is left to fix or `MAX_ROUNDS` is reached.  A
 round whose result no longer parses is retried fix by fix, and a fix that
-breaks the parse is reverted and reported.
+breaks the parse is reverted and reported.  `fix_notebook` does the same cell
+by cell and writes the sources back into the notebook's own JSON text, so
+that nothing but the edited lines changes.
+
+The diffs between two texts live here too: `unified_diff` for `--diff` and
+`minimal_change` (the one replacement an editor applies for "fix all").
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from kast.config import Settings
 from kast.diagnostics import Diagnostic, Edit, Fix, Span, line_starts
 
 MAX_ROUNDS = 10
+
+
 def _offset(starts: list[int], text: str, line: int, column: int) -> int:
     if line > len(starts):
         return len(text)
@@ -87,7 +94,7 @@ class FixOutcome:
 
 
 def _parses(text: str) -> bool:
-    from kast.core import SourceError, parse
+    from kast.parse import SourceError, parse
 
     try:
         parse(text)
@@ -137,44 +144,95 @@ def _key(diagnostic: Diagnostic) -> tuple[str, str]:
 
 
 def fix_notebook(data: bytes, path: str, settings: Settings, unsafe: bool = False) -> FixOutcome:
-    """Fix a notebook's code cells in place; outputs and metadata are kept (written back with nbformat)."""
-    import nbformat
-
-    from kast.notebook import lint_notebook
+    """Fix a notebook's code cells; the JSON text is kept byte for byte outside the edited lines."""
+    from kast.notebook import cell_source_spans, lint_notebook, with_cell_sources
 
     outcome = FixOutcome(data.decode("utf-8", errors="surrogateescape"))
     result = lint_notebook(data, path, settings)
     if result.internal_error or not any(wanted(d, unsafe) for d in result.diagnostics):
         outcome.remaining = result.diagnostics
         return outcome
-    notebook = nbformat.reads(outcome.text, as_version=nbformat.NO_CONVERT)
+    try:
+        spans = cell_source_spans(outcome.text)
+    except ValueError:  # not nbformat 4 JSON (an old format version): left as it is
+        outcome.remaining = result.diagnostics
+        return outcome
+    sources = {number: "".join(span.values) for number, span in enumerate(spans, start=1) if span is not None}
     broken = sum(d.code == "K000" for d in result.diagnostics)
     refused: set[tuple[str, str]] = set()
     for _ in range(MAX_ROUNDS):
         chosen = choose([d for d in result.diagnostics if _key(d) not in refused], unsafe)
         if not chosen:
             break
-        before = {index: cell.source for index, cell in enumerate(notebook.cells)}
         by_cell: dict[int, list[Edit]] = {}
         for diagnostic, fix in chosen:
             for edit in fix.edits:
                 by_cell.setdefault(edit.cell or diagnostic.cell or 0, []).append(edit)
-        if 0 in by_cell or any(not 0 < cell <= len(notebook.cells) for cell in by_cell):
+        if any(cell not in sources for cell in by_cell):
             break
-        for cell, edits in by_cell.items():
-            notebook.cells[cell - 1].source = apply_edits(notebook.cells[cell - 1].source, edits)
-        text = nbformat.writes(notebook, version=nbformat.NO_CONVERT)
-        new_result = lint_notebook(text.encode("utf-8"), path, settings)
+        edited = {cell: apply_edits(sources[cell], edits) for cell, edits in by_cell.items()}
+        text = with_cell_sources(outcome.text, edited)
+        new_result = lint_notebook(text.encode("utf-8", errors="surrogateescape"), path, settings)
         if sum(d.code == "K000" for d in new_result.diagnostics) > broken:
-            for index, source in before.items():
-                notebook.cells[index].source = source
             for diagnostic, _ in chosen:
                 refused.add(_key(diagnostic))
                 outcome.reverted.append(f"{diagnostic.path}:cell {diagnostic.cell}:{diagnostic.span.line}: "
                                         f"{diagnostic.code} fix reverted: the result would not parse")
             continue
         outcome.fixed.extend(d for d, _ in chosen)
-        outcome.text = text if text.endswith("\n") else text + "\n"
+        outcome.text = text
+        sources.update(edited)
         result = new_result
     outcome.remaining = result.diagnostics
     return outcome
+
+
+# --- texts: encoding and diffs ---------------------------------------------------------------------
+
+
+def encode_like(text: str, original: bytes) -> bytes:
+    """`text` in the encoding the original bytes used (PEP 263 cookie, BOM)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return text.encode(encoding, errors="surrogateescape")
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """The change from `old` to `new` as a unified diff of `a/path` and `b/path`."""
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{path}", f"b/{path}"))
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """Replace code points [start, end) of a text with `text` (offsets into the whole text)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def minimal_change(old: str, new: str) -> TextChange:
+    """The single replacement that turns `old` into `new`: what lies between their common prefix and suffix."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    # Never split a \r\n pair: the edit would land between the two halves of one line break.
+    if 0 < prefix < len(old) and old[prefix - 1] == "\r" and old[prefix] == "\n":
+        prefix -= 1
+    end = len(old) - suffix
+    if 0 < end < len(old) and old[end - 1] == "\r" and old[end] == "\n":
+        suffix -= 1
+        end += 1
+    return TextChange(prefix, end, new[prefix:len(new) - suffix])

@@ -13,9 +13,20 @@ sent is converted here, with the text it was computed from.
 Each published diagnostic carries in `data` the document version it was linted
 from and, when the finding has a fix, the fix's edits already converted to the
 client's encoding; a quick fix is built from that, and offered only while the
-document is still at that version.  Code actions: one quick fix per fixable
-finding, "Disable CODE for this line" (a `# noqa` comment), and the source
-action `source.fixAll.kast` that applies every safe fix to the whole buffer.
+document is still at that version.  A lint whose buffer changed meanwhile
+publishes nothing: only diagnostics of the newest version reach the editor.
+
+Code actions are cheap on every request (editors ask at each cursor move):
+one quick fix per fixable finding among the diagnostics the request names
+(or, if it names none, those published in its range), "Disable CODE for
+this line" (a `# noqa` comment), and the source action `source.fixAll.kast`
+that applies every safe fix to the whole buffer.  When the client can resolve
+code actions (`codeAction/resolve` with `edit`), "Disable" and "Fix all" are
+sent without their edit and computed only when the user picks one; otherwise
+"Fix all" is computed only for a request that asks for its kind.
+
+The process exits with status 0 after `shutdown` and `exit`, 1 after an
+`exit` without `shutdown`, as the protocol says.
 
 This module imports pygls; only `kast server` imports it.
 """
@@ -39,16 +50,19 @@ from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from kast import __version__
+from kast.api import lint_source
 from kast.config import ConfigError, Resolver, Settings
-from kast.core import describe_internal_error, lint_bytes
+from kast.core import describe_internal_error
 from kast.diagnostics import LINE_BREAK, Diagnostic, Severity, Span, line_starts
+from kast.fix import minimal_change
 from kast.output import encoded_column, message_with_hint, rule_url
-from kast.suppress import LINE_NOQA
+from kast.suppress import noqa_change
 
 logger = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.3
 FIX_ALL_KIND = "source.fixAll.kast"
+FIX_ALL_TITLE = "Fix all safe kast problems"
 SOURCE = "kast"
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -184,7 +198,7 @@ def lint_document(text: str, path: str, uri: str, version: int, encoding: str) -
                                       message=message, severity=types.DiagnosticSeverity.Error, source=SOURCE)
         return LintOutcome([diagnostic], config_error=str(error))
     try:
-        result = lint_bytes(text.encode("utf-8", "surrogatepass"), path, settings)
+        result = lint_source(text.encode("utf-8", "surrogatepass"), path, settings)
         if result.internal_error is not None:
             return LintOutcome(internal_error=result.internal_error)
         positions = PositionMap(text, encoding)
@@ -196,87 +210,6 @@ def lint_document(text: str, path: str, uri: str, version: int, encoding: str) -
 
 
 # --- code actions ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TextChange:
-    """Replace code points [start, end) of a text with `text` (offsets into the whole text)."""
-
-    start: int
-    end: int
-    text: str
-
-
-def _comments_and_open_lines(text: str) -> tuple[dict[int, str], set[int]]:
-    """Comment text by 1-based line, and the lines whose end lies inside a token (a multi-line string).
-
-    A text that stops tokenizing part-way keeps what was found before the error.
-    """
-    comments: dict[int, str] = {}
-    open_lines: set[int] = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                comments[token.start[0]] = token.string
-            elif token.start[0] < token.end[0] and token.type not in (tokenize.NEWLINE, tokenize.NL):
-                open_lines.update(range(token.start[0], token.end[0]))
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return comments, open_lines
-
-
-def noqa_change(text: str, lines: Sequence[int], code: str) -> TextChange | None:
-    """The edit that silences `code` with a `# noqa` comment on the first of `lines` that can hold one.
-
-    An existing `# noqa: K101` is extended to `# noqa: K101, K102`; a new comment is
-    appended at the end of the line (after any other comment, as flake8 and Ruff
-    read it).  A line whose end is inside a string or continued by a backslash
-    cannot take a comment.  None when a bare `# noqa` is already there, or no line can.
-    """
-    split = LINE_BREAK.split(text)
-    starts = line_starts(text)
-    comments, open_lines = _comments_and_open_lines(text)
-    for line in lines:
-        if not 0 < line <= len(split) or line in open_lines:
-            continue
-        line_text = split[line - 1]
-        comment = comments.get(line)
-        if comment is None:
-            code_part = line_text.rstrip()
-            if code_part.endswith("\\"):
-                continue
-            start = starts[line - 1] + len(code_part)
-            return TextChange(start, starts[line - 1] + len(line_text), f"  # noqa: {code}")
-        comment = comment.rstrip()
-        comment_start = line_text.rfind(comment)
-        match = LINE_NOQA.search(comment)
-        if match is None:
-            end = starts[line - 1] + len(line_text)
-            return TextChange(starts[line - 1] + comment_start + len(comment), end, f"  # noqa: {code}")
-        if match.group("codes") is None:
-            return None  # a bare noqa comment silences every code already
-        insert_at = starts[line - 1] + comment_start + match.end("codes")
-        return TextChange(insert_at, insert_at, f", {code}")
-    return None
-
-
-def minimal_change(old: str, new: str) -> TextChange:
-    """The single replacement that turns `old` into `new`: what lies between their common prefix and suffix."""
-    limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    # Never split a \r\n pair: the edit would land between the two halves of one line break.
-    if 0 < prefix < len(old) and old[prefix - 1] == "\r" and old[prefix] == "\n":
-        prefix -= 1
-    end = len(old) - suffix
-    if 0 < end < len(old) and old[end - 1] == "\r" and old[end] == "\n":
-        suffix -= 1
-        end += 1
-    return TextChange(prefix, end, new[prefix:len(new) - suffix])
 
 
 def wants(only: Sequence[str] | None, kind: str) -> bool:
@@ -304,10 +237,13 @@ class KastLanguageServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         # uri -> (version, has a safe fix): lets a plain code-action request skip the fix-all work
         self.fixable: dict[str, tuple[int, bool]] = {}
+        # uri -> (version, the diagnostics last published for it): the quick fixes in a requested range
+        self.published: dict[str, tuple[int, list[types.Diagnostic]]] = {}
         # uri -> (version, text with every safe fix applied): the editor asks again at every cursor move
         self.fixed: dict[str, tuple[int, str]] = {}
         # uri -> the config error its last lint met; each error is shown once while some buffer has it
         self.config_errors: dict[str, str] = {}
+        self.shut_down = False  # the client sent `shutdown`: `exit` then ends the process with status 0
 
     # -- documents
 
@@ -368,6 +304,7 @@ class KastLanguageServer(LanguageServer):
                     type=types.MessageType.Error, message=f"kast: bad configuration: {outcome.config_error}"))
             self.config_errors[uri] = outcome.config_error
         self.fixable[uri] = (version, outcome.has_safe_fix)
+        self.published[uri] = (version, outcome.diagnostics)
         self.publish(uri, version, outcome.diagnostics)
 
     def publish(self, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
@@ -379,6 +316,7 @@ class KastLanguageServer(LanguageServer):
         if task is not None:
             task.cancel()
         self.fixable.pop(uri, None)
+        self.published.pop(uri, None)
         self.fixed.pop(uri, None)
         self.config_errors.pop(uri, None)
         self.publish(uri, None, [])
@@ -397,28 +335,58 @@ class KastLanguageServer(LanguageServer):
             return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(identifier, edits)])
         return types.WorkspaceEdit(changes={uri: edits})
 
+    def resolves_edits(self) -> bool:
+        """Whether the client fills in a code action's edit later (`codeAction/resolve`), so it may be left out."""
+        text_document = getattr(self.client_capabilities, "text_document", None)
+        code_action = getattr(text_document, "code_action", None)
+        support = getattr(code_action, "resolve_support", None)
+        return "edit" in (getattr(support, "properties", None) or [])
+
+    def diagnostics_for(self, uri: str, version: int, where: types.Range,
+                        sent: Sequence[types.Diagnostic]) -> list[types.Diagnostic]:
+        """kast's diagnostics a code-action request is about: those it names, else the published ones in range."""
+        named = [d for d in sent if d.source == SOURCE and isinstance(d.code, str)]
+        if named:
+            return named
+        published = self.published.get(uri)
+        if published is None or published[0] != version:
+            return []
+        return [d for d in published[1] if _overlaps(d.range, where)]
+
     async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """The actions for a request: cheap on every request (the editor asks at each cursor move).
+
+        Quick fixes come from the fixes published with the diagnostics; "Disable"
+        and "Fix all" carry only what is needed to compute their edit when the
+        client resolves them, if it can, and "Fix all" is computed here only
+        when the request asks for it by kind.
+        """
         uri = params.text_document.uri
         document = self.workspace.text_documents.get(uri)
         if document is None or not self.lintable(uri):
             return []
         text, version = document.source, document.version or 0
         only = params.context.only
+        lazy = self.resolves_edits()
         actions: list[types.CodeAction] = []
         if wants(only, types.CodeActionKind.QuickFix):
-            actions.extend(self.quick_fixes(uri, text, version, params.context.diagnostics))
+            diagnostics = self.diagnostics_for(uri, version, params.range, params.context.diagnostics)
+            actions.extend(self.quick_fixes(uri, text, version, diagnostics, lazy))
         if wants(only, FIX_ALL_KIND) and self.may_fix(uri, version, explicitly=only is not None):
-            action = await self.fix_all(uri, text, version)
-            if action is not None:
-                actions.append(action)
+            if lazy:
+                actions.append(types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
+                                                data={"kast": "fix-all", "uri": uri, "version": version}))
+            elif only is not None:
+                action = await self.fix_all(uri, text, version)
+                if action is not None:
+                    actions.append(action)
         return actions
 
-    def quick_fixes(self, uri: str, text: str, version: int,
-                    diagnostics: Iterable[types.Diagnostic]) -> list[types.CodeAction]:
+    def quick_fixes(self, uri: str, text: str, version: int, diagnostics: Iterable[types.Diagnostic],
+                    lazy: bool = False) -> list[types.CodeAction]:
         fixes: list[types.CodeAction] = []
         disables: list[types.CodeAction] = []
         disabled: set[tuple[str, int]] = set()
-        positions: PositionMap | None = None
         for diagnostic in diagnostics:
             if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
                 continue
@@ -434,27 +402,54 @@ class KastLanguageServer(LanguageServer):
                                               edit=self.workspace_edit(uri, version, edits)))
             if code == "K000":
                 continue  # a syntax error is fixed, not silenced
-            lines = (diagnostic.range.start.line + 1, diagnostic.range.end.line + 1)
+            lines = [diagnostic.range.start.line + 1, diagnostic.range.end.line + 1]
             if (code, lines[0]) in disabled:
                 continue
             disabled.add((code, lines[0]))
-            change = noqa_change(text, lines, code)
-            if change is None:
-                continue
-            positions = positions or PositionMap(text, negotiated_encoding(self))
-            edit = types.TextEdit(types.Range(positions.offset_position(change.start),
-                                              positions.offset_position(change.end)), change.text)
-            disables.append(types.CodeAction(title=f"Disable {code} for this line",
-                                             kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                             edit=self.workspace_edit(uri, version, [edit])))
+            action = types.CodeAction(title=f"Disable {code} for this line", kind=types.CodeActionKind.QuickFix,
+                                      diagnostics=[diagnostic],
+                                      data={"kast": "disable", "uri": uri, "version": version, "code": code,
+                                            "lines": lines})
+            if lazy or self.resolve_disable(action, text):
+                disables.append(action)
         return fixes + disables
 
+    def resolve_disable(self, action: types.CodeAction, text: str) -> bool:
+        """Give a "Disable" action its edit (a `# noqa` comment); False when no line can take one."""
+        data: dict[str, Any] = action.data if isinstance(action.data, dict) else {}
+        lines, code = data.get("lines"), data.get("code")
+        if not isinstance(lines, list) or not isinstance(code, str):
+            return False
+        change = noqa_change(text, lines, code)
+        if change is None:
+            return False
+        positions = PositionMap(text, negotiated_encoding(self))
+        edit = types.TextEdit(types.Range(positions.offset_position(change.start),
+                                          positions.offset_position(change.end)), change.text)
+        action.edit = self.workspace_edit(data["uri"], data["version"], [edit])
+        return True
+
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        """`codeAction/resolve`: the edit of a "Disable" or "Fix all" action, for the text it was offered on."""
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        document = self.workspace.text_documents.get(uri) if isinstance(uri, str) else None
+        if document is None or (document.version or 0) != data.get("version"):
+            return action  # the buffer changed since: no edit rather than a wrong one
+        if data.get("kast") == "disable":
+            self.resolve_disable(action, document.source)
+        elif data.get("kast") == "fix-all":
+            resolved = await self.fix_all(document.uri, document.source, data["version"])
+            if resolved is not None:
+                action.edit = resolved.edit
+        return action
+
     def may_fix(self, uri: str, version: int, explicitly: bool) -> bool:
-        """Whether the fix-all action is worth computing: asked for by kind, or some safe fix is known."""
+        """Whether the fix-all action is worth offering: asked for by kind, or some safe fix is known."""
         if explicitly:
             return True
         known = self.fixable.get(uri)
-        return known is None or known[0] != version or known[1]
+        return known is not None and known[0] == version and known[1]
 
     async def fix_all(self, uri: str, text: str, version: int) -> types.CodeAction | None:
         path = self.document_path(uri)
@@ -476,8 +471,15 @@ class KastLanguageServer(LanguageServer):
         positions = PositionMap(text, negotiated_encoding(self))
         edit = types.TextEdit(types.Range(positions.offset_position(change.start),
                                           positions.offset_position(change.end)), change.text)
-        return types.CodeAction(title="Fix all safe kast problems", kind=FIX_ALL_KIND,
+        return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
                                 edit=self.workspace_edit(uri, version, [edit]))
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    """Whether two ranges share a position (an empty range, the cursor, counts at its place)."""
+    a_start, a_end = (a.start.line, a.start.character), (a.end.line, a.end.character)
+    b_start, b_end = (b.start.line, b.start.character), (b.end.line, b.end.character)
+    return a_start <= b_end and b_start <= a_end
 
 
 def fixed_text(text: str, path: str) -> str:
@@ -490,6 +492,10 @@ def fixed_text(text: str, path: str) -> str:
 def build_server() -> KastLanguageServer:
     """The server with kast's features registered."""
     server = KastLanguageServer()
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: KastLanguageServer, params: None) -> None:
+        ls.shut_down = True
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KastLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -514,7 +520,8 @@ def build_server() -> KastLanguageServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
+                                resolve_provider=True),
     )
     async def code_action(ls: KastLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         try:
@@ -523,9 +530,24 @@ def build_server() -> KastLanguageServer:
             ls.log(f"kast: code actions for {params.text_document.uri} failed: {describe_internal_error(exc)}")
             return []
 
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: KastLanguageServer, action: types.CodeAction) -> types.CodeAction:
+        try:
+            return await ls.resolve(action)
+        except Exception as exc:  # noqa: BLE001 - the action stays without an edit
+            ls.log(f"kast: resolving a code action failed: {describe_internal_error(exc)}")
+            return action
+
     return server
 
 
-def serve() -> None:
-    """Run the language server over stdio until the client says exit."""
-    build_server().start_io()
+def serve() -> int:
+    """Run the language server over stdio until the client says exit; the exit status the protocol asks for.
+
+    0 when the client sent `shutdown` before `exit` (or closed the connection
+    after it), 1 when it exited without `shutdown`, as the LSP specification says.
+    """
+    server = build_server()
+    server.start_io()
+    server.worker.shutdown(wait=False, cancel_futures=True)
+    return 0 if server.shut_down else 1

@@ -35,10 +35,10 @@ def available_cores() -> int:
 
 
 def lint_bytes(data: bytes, display: str, settings: Settings) -> FileResult:
-    """kast.core.lint_bytes, imported on first use: a run the cache answers never loads LibCST."""
-    from kast.core import lint_bytes as lint
+    """`kast.api.lint_source`, imported on first use: a run the cache answers never loads LibCST."""
+    from kast.api import lint_source
 
-    return lint(data, display, settings)
+    return lint_source(data, display, settings)
 
 
 def read_file(target: Target) -> bytes | FileResult:
@@ -46,7 +46,7 @@ def read_file(target: Target) -> bytes | FileResult:
     try:
         return target.path.read_bytes()
     except OSError as exc:
-        from kast.core import unreadable
+        from kast.api import unreadable
 
         return unreadable(target.display, exc, target.settings)
 
@@ -101,8 +101,8 @@ def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None =
             key = cache.key(data, target.display, target.settings)
             hit = cache.get(key, target.display)
             if hit is not None:
-                diagnostics, source, cells = hit
-                results[index] = FileResult(target.display, diagnostics, None, source, cells)
+                diagnostics, source, cells, warnings = hit
+                results[index] = FileResult(target.display, diagnostics, None, source, cells, warnings)
                 continue
         pending.append((index, data, key))
 
@@ -111,6 +111,7 @@ def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None =
         workers = min(jobs, len(work))
         # Import the analyser before forking, so that every worker starts with it loaded.
         import kast.core  # noqa: F401
+        import kast.notebook  # noqa: F401
 
         fresh = _in_parallel(work, workers)
     else:
@@ -119,6 +120,6 @@ def lint_targets(targets: Sequence[Target], jobs: int = 1, cache: Cache | None =
     for (index, _, key), result in zip(pending, fresh):
         results[index] = result
         if cache is not None and key is not None and result.internal_error is None:
-            cache.put(key, result.diagnostics, result.source, result.cell_sources)
+            cache.put(key, result.diagnostics, result.source, result.cell_sources, result.warnings)
     return [r for r in results if r is not None]
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from kast.config import Settings
-from kast.core import lint_bytes
+from kast.api import lint_source as lint_bytes
 from kast.diagnostics import Diagnostic
 
 
@@ -28,5 +28,7 @@ def lint_codes():
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Slow tests (the corpus run) are part of the default run; `-m "not slow"` leaves them out.
-    config.addinivalue_line("markers", "slow: slow test (about a minute); deselect with -m 'not slow'")
+    # Slow tests (the corpus run, real pre-commit runs, building and installing the wheel) are part of
+    # the default run; `-m "not slow"` leaves them out.
+    config.addinivalue_line("markers", "slow: slow integration test (up to a minute or two); "
+                                       "deselect with -m 'not slow'")

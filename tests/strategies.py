@@ -31,7 +31,7 @@ import libcst as cst
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from kast.core import FileResult
+from kast.diagnostics import FileResult
 from kast.diagnostics import Span
 
 T = TypeVar("T")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kast.cli import main
 from kast.config import Settings
-from kast.core import lint_bytes
+from kast.api import lint_source as lint_bytes
 
 BUGGY = b'import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.compile(loss="binary_crossentropy")\n'
 
@@ -100,7 +100,7 @@ def test_too_many_indentation_levels() -> None:
 
 
 def test_huge_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kast.core.MAX_BYTES", 1000)
+    monkeypatch.setattr("kast.parse.MAX_BYTES", 1000)
     [(_, message)] = k000(b"import keras\n" + b"x = 1\n" * 1000)
     assert "too large" in message
 

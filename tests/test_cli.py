@@ -122,7 +122,8 @@ def test_full_output(scripts: Path) -> None:
     assert marker.count("^") == len("layers.Dense(1)")
     assert any(line.startswith("  note: buggy.py:5:38:") for line in lines)
     assert any(line.startswith("  help: Add activation=") for line in lines)
-    assert lines[-1] == "Found 1 problem (1 error) in 1 file."
+    assert lines[-2:] == ["Found 1 problem (1 error) in 1 file.",
+                          "No fixes available (1 hidden fix can be enabled with `kast fix --unsafe-fixes`)."]
     assert "\x1b[" not in result.stdout  # no colour off a terminal
 
 
@@ -138,9 +139,10 @@ def test_clean_full_output(scripts: Path) -> None:
 
 def test_concise_output(scripts: Path) -> None:
     result = CliRunner().invoke(main, ["lint", "--output-format", "concise", "buggy.py", "clean.py"])
-    first, summary = result.stdout.splitlines()
+    first, summary, fixes = result.stdout.splitlines()
     assert first.startswith("buggy.py:4:47: K101 The output layer `layers.Dense(1)` has no activation")
     assert summary == "Found 1 problem (1 error) in 1 file."
+    assert fixes.startswith("No fixes available (1 hidden fix")
 
 
 def test_rule_docs() -> None:
@@ -232,3 +234,21 @@ def test_the_command_flushes_all_output_and_keeps_exit_codes_when_it_leaves_earl
         process.stdout.close()
         assert process.wait(timeout=60) == 1
         assert b"Traceback" not in process.stderr.read()
+
+
+FIXABLE = BUGGY.replace("layers.Dense(1)", 'layers.Dense(1, activation="softmax")')
+
+
+def test_fixable_findings_are_marked_and_counted(scripts: Path) -> None:
+    (scripts / "fixable.py").write_text(FIXABLE)
+    concise = CliRunner().invoke(main, ["lint", "--no-cache", "--output-format", "concise", "fixable.py", "buggy.py"])
+    lines = concise.stdout.splitlines()
+    assert lines[0].startswith("buggy.py:4:47: K101 The output")  # an unsafe fix only: no mark
+    assert lines[1].startswith("fixable.py:4:47: K102 [*] Softmax")
+    assert lines[-1] == ("[*] 1 fixable with `kast fix` (1 hidden fix can be enabled with "
+                         "`kast fix --unsafe-fixes`).")
+    full = CliRunner().invoke(main, ["lint", "--no-cache", "fixable.py"]).stdout.splitlines()
+    assert full[0] == "error[K102] [*] softmax-on-single-unit"
+    assert full[-1] == "[*] 1 fixable with `kast fix`."
+    after_fix = CliRunner().invoke(main, ["fix", "--no-cache", "fixable.py"])
+    assert after_fix.exit_code == 0 and "fixable" not in after_fix.stdout.splitlines()[-1]

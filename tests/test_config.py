@@ -207,3 +207,24 @@ def test_a_project_inside_a_folder_named_like_an_exclude_is_linted(tmp_path: Pat
     assert [p for p, _ in findings()[1]] == ["train.py", "train.py"]
     assert len(findings("train.py", "--force-exclude")[1]) == 2
     assert findings("venv/x.py", "--force-exclude")[1] == []
+
+
+def test_the_codes_read_from_the_rule_files_are_the_code_table() -> None:
+    from kast.config import known_codes
+    from kast.rules import BY_CODE
+
+    assert known_codes() == frozenset(BY_CODE)
+
+
+@pytest.mark.parametrize(("selector", "problem"), [
+    ("K1", None), ("K10", None), ("K101", None), ("ALL", None), ("K", None),
+    ("K999", "unknown rule selector 'K999' (did you mean K109?)"),  # two edits from K109 and K902: the first
+    ("K6", "unknown rule selector 'K6' (did you mean K106?)"),
+    ("K190", "unknown rule selector 'K190' (did you mean K109?)"),  # two digits swapped
+    ("K12345", "'K12345' is not a rule code or prefix (e.g. K1, K10, K101, ALL)"),
+    ("E501", "'E501' is not a rule code or prefix (did you mean K501?)"),
+])
+def test_unknown_selectors_name_the_nearest_code(selector: str, problem: str | None) -> None:
+    from kast.config import unknown_selector
+
+    assert unknown_selector(selector) == problem

@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 
 from kast.config import Settings
-from kast.core import decode_source, lint_bytes
+from kast.api import lint_source as lint_bytes
+from kast.parse import decode_source
 from tests.strategies import assert_spans_inside, seeded_script
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from kast.cli import main
 from kast.config import Settings
-from kast.core import lint_text, parse
+from kast.core import lint_text
+from kast.parse import parse
 from kast.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from kast.fix import apply_edits, fix_text
 from kast.rules import RULES
@@ -270,3 +271,68 @@ def test_notebook_is_fixed_in_place_keeping_outputs_and_metadata(project: Path) 
     report = json.loads(CliRunner().invoke(main, ["lint", "--no-cache", "--output-format", "json",
                                                   "churn.ipynb"]).stdout)
     assert report["diagnostics"] == []
+
+
+def _notebook_json(cells: list[dict[str, object]], indent: int) -> str:
+    """A notebook as another writer lays it out: `indent` spaces, keys in its own order, non-ASCII kept."""
+    notebook = {"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3"},
+                                             "note": "données ✓"},
+                "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(notebook, indent=indent, ensure_ascii=False) + "\n"
+
+
+def _code_cell(lines: list[str], outputs: list[object] | None = None) -> dict[str, object]:
+    return {"cell_type": "code", "execution_count": 3, "id": "c0ffee", "metadata": {"tags": ["keep"]},
+            "outputs": outputs or [], "source": lines}
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4])
+def test_notebook_fix_changes_only_the_edited_lines(project: Path, indent: int) -> None:
+    model = [
+        "m = keras.Sequential([\n",
+        "    keras.Input((4,)),\n",
+        "    layers.Dense(1, activation='softmax'),  # one unit\n",
+        "])\n",
+        "m.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(lr=0.1))",
+    ]
+    plot = {"data": {"image/png": "iVBORw0KGgo" * 200, "text/plain": ["<Figure size 640x480>"]},
+            "metadata": {}, "output_type": "display_data"}
+    before = _notebook_json([
+        {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": ["# Churn ✓\n", "text"]},
+        _code_cell(["%matplotlib inline\n", "import keras\n", "from keras import layers"]),
+        _code_cell(model, outputs=[plot]),
+        _code_cell(["print('done')"]),
+    ], indent)
+    (project / "churn.ipynb").write_text(before, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "--no-cache", "churn.ipynb"])
+    assert result.exit_code == 0, result.output
+    after = (project / "churn.ipynb").read_text(encoding="utf-8")
+    import difflib
+
+    changed = [line[0] + line[2:] for line in difflib.ndiff(before.splitlines(), after.splitlines())
+               if line[:1] in "+-"]
+    pad = " " * (4 * indent)  # top-level key, cell, cell key, source line
+    assert changed == [
+        f"-{pad}\"    layers.Dense(1, activation='softmax'),  # one unit\\n\",",
+        f"+{pad}\"    layers.Dense(1, activation='sigmoid'),  # one unit\\n\",",
+        f"-{pad}\"m.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(lr=0.1))\"",
+        f"+{pad}\"m.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(learning_rate=0.1))\"",
+    ]
+    assert nbformat.reads(after, as_version=4).cells[2].outputs[0]["data"]["image/png"] == "iVBORw0KGgo" * 200
+
+
+def test_notebook_fix_of_a_string_source_and_a_new_line(project: Path) -> None:
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+              "source": "import keras\nfrom keras import layers\n"
+                        "m = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation='softmax')])\n"
+                        "m.compile(loss='categorical_crossentropy')\np = m.predict_classes(x)"}]
+    before = _notebook_json(cells, 2)
+    (project / "strings.ipynb").write_text(before, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", "--no-cache", "strings.ipynb"])
+    assert result.exit_code in (0, 1), result.output
+    after = (project / "strings.ipynb").read_text(encoding="utf-8")
+    source = json.loads(after)["cells"][0]["source"]
+    assert isinstance(source, str) and "predict_classes" not in source and "np.argmax" in source
+    assert json.dumps({**json.loads(after), "cells": None}, indent=2) == json.dumps({**json.loads(before),
+                                                                                      "cells": None}, indent=2)
+    assert after.splitlines()[:3] == before.splitlines()[:3]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kast.config import Settings
-from kast.core import lint_file
+from kast.api import lint_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECTED: dict[str, list[list[object]]] = json.loads((FIXTURES / "expected.json").read_text())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -25,7 +26,8 @@ import jsonschema
 import pytest
 
 from kast.config import Settings
-from kast.core import FileResult, lint_bytes
+from kast.api import lint_source as lint_bytes
+from kast.diagnostics import FileResult
 from kast.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from kast.output import (
     FORMATS,
@@ -270,7 +272,20 @@ def test_sarif_related_fix_fingerprint_and_message(repo: Path) -> None:
     assert replacement["insertedContent"] == {"text": '"sigmoid"'}
     assert replacement["deletedRegion"] == related["physicalLocation"]["region"]
     assert fix["properties"]["applicability"] == "unsafe"
-    assert len(next(iter(result["partialFingerprints"].values()))) == 64
+    assert len(result["partialFingerprints"]["kastLineHash/v1"]) == 64
+
+
+def test_sarif_primary_location_line_hash(repo: Path) -> None:
+    log = _sarif()
+    results = log["runs"][0]["results"]
+    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in results]
+    assert all(re.fullmatch(r"[0-9a-f]{16}:[1-9][0-9]*", h) for h in hashes)
+    assert len(set(hashes)) == len(hashes)
+    # Two identical lines in one file: one hash, counted 1 and 2.
+    twice = [h for r, h in zip(results, hashes)
+             if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("twice.py")]
+    assert len(twice) == 2 and twice[0].split(":")[0] == twice[1].split(":")[0]
+    assert sorted(h.split(":")[1] for h in twice) == ["1", "2"]
 
 
 def test_sarif_notebook_and_internal_error(repo: Path) -> None:
@@ -357,7 +372,7 @@ def test_rdjson_columns_are_utf8_bytes(repo: Path) -> None:
     assert start == {"line": 2, "column": k102.span.column + 5}  # 4 extra bytes, 1-based
     assert line[start["column"] - 1:end["column"] - 1].decode() == UNICODE_SOURCE.splitlines()[1][
         k102.span.column:k102.span.end_column]
-    assert item["severity"] == "ERROR" and item["code"]["url"].endswith("K102")
+    assert item["severity"] == "ERROR" and item["code"]["url"].endswith("docs/rules/K102.md")
     [suggestion] = item["suggestions"]
     assert suggestion["text"] == '"sigmoid"'
     assert line[suggestion["range"]["start"]["column"] - 1:suggestion["range"]["end"]["column"] - 1] == b'"softmax"'
@@ -405,21 +420,28 @@ def test_gitlab_fingerprints_survive_lines_inserted_above(repo: Path) -> None:
 # --- JUnit -------------------------------------------------------------------------------------
 
 
-def test_junit_one_case_per_file(repo: Path) -> None:
+def test_junit_one_case_per_finding_and_per_clean_file(repo: Path) -> None:
     root = ET.fromstring(_render("junit"))
     [suite] = root.findall("testsuite")
     assert suite.get("name") == "kast"
     results, diagnostics = corpus()
-    cases = {case.get("name"): case for case in suite.findall("testcase")}
-    assert set(cases) == {r.path for r in results}
-    assert all(case.get("classname") == "kast" for case in cases.values())
-    assert len(suite.findall("testcase/failure")) == len(diagnostics)
-    assert list(cases["clean.py"]) == []  # passes
-    assert int(suite.get("failures")) == sum(1 for case in cases.values() if case.find("failure") is not None)
-    odd = cases[ODD_PATH].find("failure")
-    assert odd.get("type") == "K504" and ODD_MESSAGE in odd.get("message")
-    [error] = cases["broken.py"].findall("error")
-    assert "boom" in error.get("message") and suite.get("errors") == "1"
+    cases = suite.findall("testcase")
+    failed = [case for case in cases if case.find("failure") is not None]
+    assert len(failed) == len(diagnostics) == int(suite.get("failures"))
+    assert all(len(case.findall("failure")) == 1 for case in failed)
+    clean = [r.path for r in results if not r.internal_error and not any(d.path == r.path for d in diagnostics)]
+    passing = [case for case in cases if not list(case)]
+    assert [case.get("name") for case in passing] == clean and "clean.py" in clean
+    assert int(suite.get("tests")) == len(cases) == len(diagnostics) + len(clean) + 1
+    assert root.get("tests") == suite.get("tests")
+    odd = next(case for case in failed if case.get("classname") == ODD_PATH)
+    assert odd.get("name").startswith(f"K504 at {ODD_PATH}:")
+    assert odd.find("failure").get("type") == "K504" and ODD_MESSAGE in odd.find("failure").get("message")
+    twice = [case for case in failed if case.get("classname") == "twice.py"]
+    assert len(twice) == sum(d.path == "twice.py" for d in diagnostics) == 2  # two findings, two cases
+    [broken] = [case for case in cases if case.find("error") is not None]
+    assert broken.get("name") == "broken.py" and "boom" in broken.find("error").get("message")
+    assert suite.get("errors") == "1"
 
 
 def test_junit_survives_control_characters() -> None:

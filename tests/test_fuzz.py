@@ -41,7 +41,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from kast.analysis.positions import Locator, locate_in_text
 from kast.config import Settings
 from kast.diagnostics import line_starts
-from kast.core import FileResult, lint_bytes
+from kast.api import lint_source as lint_bytes
+from kast.diagnostics import FileResult
 from kast.output import renderer
 from kast.output.json_format import render as render_json
 from tests.strategies import all_nodes, assert_spans_inside, budget, keras_scripts, notebooks

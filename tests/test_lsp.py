@@ -48,8 +48,23 @@ async def start(lsp_client: LanguageClient, root: Path,
     )
 
 
+def record_publications(client: LanguageClient) -> None:
+    """Keep every publishDiagnostics the client receives, in order, in `client.publications`."""
+    features = client.protocol.fm.features
+    store = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+    publications: list[types.PublishDiagnosticsParams] = []
+
+    def record(params: types.PublishDiagnosticsParams) -> None:
+        publications.append(params)
+        store(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    client.publications = publications  # type: ignore[attr-defined]
+
+
 @pytest_lsp.fixture(config=SERVER, scope="module")
 async def client(lsp_client: LanguageClient, workspace: Path):
+    record_publications(lsp_client)
     await start(lsp_client, workspace, client_capabilities("visual-studio-code"))
     yield
     await lsp_client.shutdown_session()
@@ -57,11 +72,24 @@ async def client(lsp_client: LanguageClient, workspace: Path):
 
 @pytest_lsp.fixture(config=SERVER, scope="module")
 async def utf8_client(lsp_client: LanguageClient, workspace: Path):
+    record_publications(lsp_client)
     capabilities = copy.deepcopy(client_capabilities("visual-studio-code"))
     capabilities.general = types.GeneralClientCapabilities(
         position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])
     result = await start(lsp_client, workspace, capabilities)
     assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER, scope="module")
+async def plain_client(lsp_client: LanguageClient, workspace: Path):
+    """A client that cannot resolve code actions: every edit must come with the action."""
+    record_publications(lsp_client)
+    capabilities = copy.deepcopy(client_capabilities("visual-studio-code"))
+    assert capabilities.text_document is not None and capabilities.text_document.code_action is not None
+    capabilities.text_document.code_action.resolve_support = None
+    await start(lsp_client, workspace, capabilities)
     yield
     await lsp_client.shutdown_session()
 
@@ -94,27 +122,42 @@ class Buffer:
             types.TextDocumentIdentifier(uri=self.uri)))
 
     async def diagnostics_after(self, action) -> list[types.Diagnostic]:
-        """Run `action` (open, change, close...) and return the next diagnostics published for this buffer."""
-        before = self.client.diagnostics.get(self.uri)
+        """Run `action` (open, change, close) and return the diagnostics then published for this buffer's version.
+
+        Another document of the same name (an earlier test's buffer, closed) may
+        still get its diagnostics cleared meanwhile: only a publication for this
+        buffer's version (none after a close) counts.
+        """
+        publications = self.client.publications  # type: ignore[attr-defined]
+        seen = len(publications)
         action()
+        version = None if action == self.close else self.version
 
-        async def published() -> None:
-            # Every notification stores a new list: identity tells a fresh one from the last.
-            while self.client.diagnostics.get(self.uri) is before:
-                await asyncio.sleep(0.02)
+        async def published() -> list[types.Diagnostic]:
+            while True:
+                for params in publications[seen:]:
+                    if params.uri == self.uri and params.version == version:
+                        return list(params.diagnostics)
+                seen_now = len(publications)
+                while len(publications) == seen_now:
+                    await asyncio.sleep(0.02)
 
-        await asyncio.wait_for(published(), TIMEOUT)
-        return list(self.client.diagnostics[self.uri])
+        return await asyncio.wait_for(published(), TIMEOUT)
 
     async def code_actions(self, diagnostics: list[types.Diagnostic], only: list[str] | None = None,
-                           at: types.Range | None = None) -> list[types.CodeAction]:
+                           at: types.Range | None = None, resolve: bool = True) -> list[types.CodeAction]:
+        """The code actions offered for `diagnostics` (at their range), each resolved as the editor would."""
         where = at or (diagnostics[0].range if diagnostics else types.Range(types.Position(0, 0),
                                                                             types.Position(0, 0)))
         result = await self.client.text_document_code_action_async(types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=self.uri),
             range=where,
             context=types.CodeActionContext(diagnostics=diagnostics, only=only)))
-        return [action for action in result or [] if isinstance(action, types.CodeAction)]
+        actions = [action for action in result or [] if isinstance(action, types.CodeAction)]
+        if resolve:
+            actions = [await self.client.code_action_resolve_async(action) if action.edit is None else action
+                       for action in actions]
+        return actions
 
     async def disable_action(self, diagnostics: list[types.Diagnostic], code: str) -> types.CodeAction:
         """The one "Disable CODE for this line" quick fix offered for `diagnostics`."""
@@ -178,7 +221,7 @@ async def test_diagnostics_on_open(client: LanguageClient, workspace: Path) -> N
                                      types.Position(OUTPUT_LINE, column + len(OUTPUT)))
     assert k102.severity == types.DiagnosticSeverity.Error
     assert k102.source == "kast"
-    assert k102.code_description is not None and k102.code_description.href.endswith("K102")
+    assert k102.code_description is not None and k102.code_description.href.endswith("docs/rules/K102.md")
     assert "always outputs 1.0" in k102.message and 'Use activation="sigmoid"' in k102.message
     assert k102.data["version"] == 1
     buffer.close()
@@ -290,14 +333,19 @@ async def test_syntax_error_while_typing(client: LanguageClient, workspace: Path
 async def test_only_the_latest_text_is_linted(client: LanguageClient, workspace: Path) -> None:
     buffer = Buffer(client, workspace / "debounce.py", "import keras\n")
     await buffer.diagnostics_after(buffer.open)
-    for partial in ("import keras\nmodel = keras.Seq", "import keras\nmodel = keras.Sequential([",
-                    BUGGY[:60]):
-        buffer.change(partial)
-    buffer.change(BUGGY)
-    params = await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), TIMEOUT)
-    assert params.uri == buffer.uri and params.version == buffer.version == 5
-    assert [d.code for d in params.diagnostics] == ["K102"]
-    assert params.diagnostics[0].data["version"] == 5
+    seen = len(client.publications)  # type: ignore[attr-defined]
+
+    def type_quickly() -> None:
+        for partial in ("import keras\nmodel = keras.Seq", "import keras\nmodel = keras.Sequential([",
+                        BUGGY[:60], BUGGY):
+            buffer.change(partial)
+
+    diagnostics = await buffer.diagnostics_after(type_quickly)
+    assert buffer.version == 5
+    assert [d.code for d in diagnostics] == ["K102"] and diagnostics[0].data["version"] == 5
+    # Never the diagnostics of an older text after those of a newer one.
+    versions = [p.version for p in client.publications[seen:] if p.uri == buffer.uri]  # type: ignore[attr-defined]
+    assert versions == sorted(versions) and versions[-1] == 5
     buffer.close()
 
 
@@ -307,6 +355,8 @@ async def test_fix_all_source_action(client: LanguageClient, workspace: Path) ->
     diagnostics = await buffer.diagnostics_after(buffer.open)
     assert not [a for a in await buffer.code_actions(diagnostics, only=[types.CodeActionKind.QuickFix])
                 if a.kind == "source.fixAll.kast"]
+    [offered] = await buffer.code_actions([], only=[types.CodeActionKind.SourceFixAll], resolve=False)
+    assert offered.edit is None  # computed only when the editor resolves it
     actions = await buffer.code_actions([], only=[types.CodeActionKind.SourceFixAll])
     assert [a.title for a in actions] == ["Fix all safe kast problems"]
     [fix_all] = actions
@@ -314,7 +364,40 @@ async def test_fix_all_source_action(client: LanguageClient, workspace: Path) ->
     fixed = buffer.edited(fix_all)
     assert 'activation="sigmoid"' in fixed
     assert not of_code(await buffer.diagnostics_after(lambda: buffer.change(fixed)), "K102")
-    assert not await buffer.code_actions([], only=[types.CodeActionKind.SourceFixAll])  # nothing left to fix
+    [nothing] = await buffer.code_actions([], only=[types.CodeActionKind.SourceFixAll])
+    assert nothing.edit is None  # nothing left to fix
+    buffer.close()
+
+
+@with_server
+async def test_a_plain_request_offers_quick_fixes_in_range_without_computing_edits(client: LanguageClient,
+                                                                                  workspace: Path) -> None:
+    buffer = Buffer(client, workspace / "cursor.py", BUGGY)
+    [k102] = of_code(await buffer.diagnostics_after(buffer.open), "K102")
+    # What an editor sends at a cursor move: a position, no diagnostics, no kinds.
+    cursor = types.Range(k102.range.start, k102.range.start)
+    actions = await buffer.code_actions([], at=cursor, resolve=False)
+    titles = [a.title for a in actions]
+    assert titles[0].startswith("kast (K102): ") and actions[0].edit is not None  # from the published fix
+    assert "Disable K102 for this line" in titles and "Fix all safe kast problems" in titles
+    assert all(a.edit is None for a in actions[1:])  # left for codeAction/resolve
+    elsewhere = types.Range(types.Position(0, 0), types.Position(0, 0))
+    assert not [a for a in await buffer.code_actions([], at=elsewhere, resolve=False)
+                if a.kind == types.CodeActionKind.QuickFix]
+    buffer.close()
+
+
+@with_server
+async def test_a_client_without_resolve_gets_edits_with_the_actions(plain_client: LanguageClient,
+                                                                    workspace: Path) -> None:
+    buffer = Buffer(plain_client, workspace / "plain.py", BUGGY)
+    k102 = of_code(await buffer.diagnostics_after(buffer.open), "K102")
+    actions = await buffer.code_actions(k102, resolve=False)
+    disable = next(a for a in actions if a.title == "Disable K102 for this line")
+    assert buffer.edited(disable).splitlines()[OUTPUT_LINE].endswith("  # noqa: K102")
+    assert not [a for a in actions if a.kind == lsp.FIX_ALL_KIND]  # never computed unasked
+    [fix_all] = await buffer.code_actions([], only=[types.CodeActionKind.SourceFixAll], resolve=False)
+    assert 'activation="sigmoid"' in buffer.edited(fix_all)
     buffer.close()
 
 
@@ -393,10 +476,33 @@ def test_an_internal_error_publishes_nothing(monkeypatch: pytest.MonkeyPatch, tm
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lsp, "lint_bytes", broken)
+    monkeypatch.setattr(lsp, "lint_source", broken)
     (tmp_path / "kast.toml").write_text("")
     outcome = lsp.lint_document(BUGGY, str(tmp_path / "t.py"), "file:///t.py", 1, "utf-16")
     assert outcome.diagnostics == [] and outcome.internal_error and "boom" in outcome.internal_error
+
+
+@pytest.mark.parametrize(("messages", "status"), [(["shutdown", "exit"], 0), (["exit"], 1)],
+                         ids=["shutdown-then-exit", "exit-without-shutdown"])
+def test_exit_status(messages: list[str], status: int) -> None:
+    import json
+    import subprocess
+
+    def message(number: int, method: str, params: object = None) -> bytes:
+        body: dict[str, object] = {"jsonrpc": "2.0", "method": method}
+        if method != "exit":  # exit is a notification; the others here are requests
+            body["id"] = number
+        if params is not None:
+            body["params"] = params
+        data = json.dumps(body).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+    stream = message(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    stream += b"".join(message(number, method) for number, method in enumerate(messages, start=2))
+    # A client waits for the shutdown answer before it says exit; all at once, the server reads them in order.
+    proc = subprocess.run([sys.executable, "-m", "kast", "server"], input=stream, capture_output=True, timeout=60)
+    assert proc.returncode == status, proc.stderr.decode()
+    assert b'"id": 1' in proc.stdout.replace(b'"id":1', b'"id": 1')
 
 
 def test_the_cli_does_not_import_pygls() -> None:

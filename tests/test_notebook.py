@@ -12,7 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
 from kast.config import Settings
-from kast.core import FileResult, lint_bytes
+from kast.api import lint_source as lint_bytes
+from kast.diagnostics import FileResult
 from kast.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
 from kast.notebook import lint_notebook, mask_ipython
 
@@ -128,12 +129,18 @@ def test_magics_neither_break_parsing_nor_shift_positions(tmp_path: Path) -> Non
     assert result.cell_sources is not None and result.cell_sources[3] == model
 
 
-def test_cell_magic_cells_are_skipped(tmp_path: Path) -> None:
-    timed = "%%time\n" + IMPORTS + BUGGY_MODEL
+def test_cell_magics_that_run_other_code_are_skipped(tmp_path: Path) -> None:
     shell = '\n%%bash\necho "unbalanced\nif then fi ((('
     written = "%%writefile train.py\n" + IMPORTS + BUGGY_MODEL
-    path = write(tmp_path, [timed, shell, written, "x = 1"])
+    html = "%%html\n<div>(((</div>"
+    path = write(tmp_path, [shell, written, html, "x = 1"])
     assert lint(path).diagnostics == []
+
+
+@pytest.mark.parametrize("magic", ["%%time", "%%timeit -n 1 -r 1", "%%capture output", "%%prun -s cumulative"])
+def test_the_body_of_a_timing_or_capturing_cell_is_linted(tmp_path: Path, magic: str) -> None:
+    path = write(tmp_path, [IMPORTS, f"{magic}\n{BUGGY_MODEL}"])
+    assert places(lint(path)) == [("K101", 2, 2, 45)]
 
 
 def test_a_timed_cell_still_counts_for_numbering(tmp_path: Path) -> None:
@@ -219,18 +226,21 @@ def test_noqa_in_a_cell_is_honoured(tmp_path: Path) -> None:
 def test_syntax_error_points_at_its_cell(tmp_path: Path) -> None:
     path = write(tmp_path, [IMPORTS, new_markdown_cell("text"), "x = 1", "y = 2\nprint 'epoch done'\n", BUGGY_MODEL])
     result = lint(path)
-    [k000] = result.diagnostics
+    k000, k101 = result.diagnostics
     assert (k000.code, k000.cell, k000.span.line) == ("K000", 4, 2)
     assert "print" in k000.message
     assert result.line_text(2, 4) == "print 'epoch done'"
+    # The other cells are still linted, as one program.
+    assert (k101.code, k101.cell) == ("K101", 5)
 
 
 def test_a_bracket_left_open_is_an_error_of_its_cell(tmp_path: Path) -> None:
     # Jupyter compiles each cell alone: the next cell cannot close the bracket.
     path = write(tmp_path, [IMPORTS, "model = keras.Sequential([\n    keras.layers.Dense(1),", "])"])
-    [k000] = lint(path).diagnostics
-    assert (k000.code, k000.cell, k000.span.line) == ("K000", 2, 1)
-    assert "never closed" in k000.message
+    opened, closed = lint(path).diagnostics
+    assert (opened.code, opened.cell, opened.span.line) == ("K000", 2, 1)
+    assert "never closed" in opened.message
+    assert (closed.code, closed.cell, closed.span.line) == ("K000", 3, 1)
 
 
 def test_an_error_at_the_end_of_a_cell_stays_in_the_cell(tmp_path: Path) -> None:
@@ -437,3 +447,117 @@ def test_command_line_finds_notebooks_in_folders_and_names_the_cell(tmp_path: Pa
     for output_format in ("sarif", "github", "rdjson", "gitlab", "junit", "full"):
         out = runner.invoke(main, ["lint", "--no-cache", "--output-format", output_format, "."]).stdout
         assert "cell 3" in out, output_format
+
+
+# --- cells as IPython runs them ------------------------------------------------------------------
+
+
+def test_a_cell_indented_as_a_whole_is_python(tmp_path: Path) -> None:
+    # IPython takes the first line's indentation off every line (its leading-indent cleanup).
+    cell = "\n  model = keras.Sequential([\n      keras.Input((4,)),\n      keras.layers.Dense(1),\n  ])"
+    path = write(tmp_path, [IMPORTS, cell, 'model.compile(loss="binary_crossentropy")'])
+    result = lint(path)
+    [k101] = result.diagnostics
+    assert (k101.code, k101.cell, k101.span.line, k101.span.column) == ("K101", 2, 4, 6)
+    assert text_at(result, k101) == "keras.layers.Dense(1)"  # columns count in the cell as written
+
+
+def test_an_indented_cell_keeps_fixes_on_one_line(tmp_path: Path) -> None:
+    cell = " m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation='softmax')])\n" \
+           " m.compile(loss='binary_crossentropy')"
+    result = lint(write(tmp_path, [IMPORTS, cell]))
+    [k102] = [d for d in result.diagnostics if d.code == "K102"]
+    assert k102.fix is not None
+    [edit] = k102.fix.edits
+    line = cell.splitlines()[0]
+    assert line[edit.span.column:edit.span.end_column] == "'softmax'"
+
+
+@pytest.mark.parametrize("cell", ["ls ./data/train/", "pip install -q tensorflow-hub", "cd ..", "cd /content/data",
+                                  "mkdir -p logs/fit", "cat data.csv | head", "pwd", "run train.py --epochs 3",
+                                  "env TF_CPP_MIN_LOG_LEVEL=2", "    ls ./data"])
+def test_automagics_are_no_syntax_error(tmp_path: Path, cell: str) -> None:
+    assert lint(write(tmp_path, [IMPORTS, cell, BUGGY_MODEL])).diagnostics[0].code == "K101"
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    ("ls ./data", "pass"),
+    ("pip install keras==3.0", "pass"),
+    ("cd ..", "pass"),
+    ("ls = 3", None),  # an assignment: Python
+    ("time (x)", None),  # a call: Python
+    ("ls -la", None),  # `ls - la`: Python as written
+    ("history.plot()", None),
+    ("frobnicate ./data", None),  # not a magic: left for the compiler to report
+])
+def test_automagic_masking(line: str, masked: str | None) -> None:
+    assert mask_ipython([line]) == [line if masked is None else masked]
+
+
+def test_a_broken_cell_is_one_k000_and_the_others_are_still_one_program(tmp_path: Path) -> None:
+    path = write(tmp_path, [
+        IMPORTS,
+        "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])",
+        "print 'python 2'",
+        new_markdown_cell("## Training"),
+        "for epoch in range(3)\n    pass",
+        'model.compile(loss="binary_crossentropy")',
+    ])
+    result = lint(path)
+    assert places(result) == [("K101", 2, 1, 45), ("K000", 3, 1, 0), ("K000", 5, 1, 21)]
+    [k101] = [d for d in result.diagnostics if d.code == "K101"]
+    assert [(r.cell, r.span.line) for r in k101.related] == [(6, 1)]  # the compile two broken cells later
+
+
+def test_top_level_await_is_ipython(tmp_path: Path) -> None:
+    assert places(lint(write(tmp_path, [IMPORTS, "await asyncio.sleep(0)", BUGGY_MODEL])), "K000") == []
+
+
+def test_unknown_noqa_codes_are_warnings_with_their_cell(tmp_path: Path) -> None:
+    path = write(tmp_path, [IMPORTS, BUGGY_MODEL.replace("Dense(1)])", "Dense(1)])  # noqa: K199")])
+    result = lint(path)
+    assert places(result, "K101") == [("K101", 2, 1, 45)]
+    assert result.warnings == ["analysis.ipynb:cell 2:1: unknown rule code K199 in a `# noqa` comment silences "
+                               "nothing (did you mean K109?)"]
+
+
+# --- real notebooks, through the command ---------------------------------------------------------
+
+
+def test_a_tutorial_notebook_through_the_command(tmp_path: Path) -> None:
+    """Cells as tutorials write them: magics, automagics, indented cells, timed cells, one broken cell."""
+    import subprocess
+    import sys
+
+    cells = [
+        new_markdown_cell("# Classify reviews"),
+        "!pip install -q tensorflow-datasets",
+        "pip install -q keras-tuner",
+        "%load_ext tensorboard\n%matplotlib inline\nimport keras\nimport numpy as np",
+        "ls ./data/train/",
+        "cd data",
+        " x = np.zeros((8, 4))\n y = np.zeros(8)",
+        "%%time\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation='softmax')])",
+        "%%capture build_log\nmodel.compile(loss='binary_crossentropy', optimizer='adam')",
+        "%%bash\nfor f in *.csv; do echo $f; done",
+        "print 'a python 2 cell'",
+        "%%timeit -n 1\nhistory = model.fit(x, y, epochs=1)",
+        "%tensorboard --logdir logs",
+    ]
+    write(tmp_path, cells)
+    (tmp_path / "kast.toml").write_text("")
+    proc = subprocess.run([sys.executable, "-m", "kast", "lint", "--no-cache", "--output-format", "json",
+                           "analysis.ipynb"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    found = [(d["code"], d["cell"], d["line"]) for d in json.loads(proc.stdout)["diagnostics"]]
+    assert found == [("K102", 8, 2), ("K000", 11, 1)]
+
+
+def test_code_pasted_with_its_prompts_is_python(tmp_path: Path) -> None:
+    classic = ">>> import keras\n>>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])\n" \
+              '>>> model.compile(loss="binary_crossentropy")'
+    session = "In [3]: import keras\nIn [4]: model = keras.Sequential([\n   ...:     keras.Input((4,)), keras.layers.Dense(1)])"
+    for cell, place in ((classic, ("K101", 1, 2, 49)), (session, ("K101", 1, 3, 31))):
+        result = lint(write(tmp_path, [cell, 'model.compile(loss="binary_crossentropy")']))
+        assert places(result, "K101") == [place]
+        assert text_at(result, result.diagnostics[0]) == "keras.layers.Dense(1)"

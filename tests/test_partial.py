@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from kast.config import Settings
-from kast.core import lint_bytes
+from kast.api import lint_source as lint_bytes
 from kast.output.json_format import render
 from tests.strategies import assert_spans_inside
 

@@ -336,7 +336,7 @@ def test_linting_leaves_no_cycles_holding_the_syntax_tree() -> None:
     from pathlib import Path
 
     from kast.config import Settings
-    from kast.core import lint_bytes
+    from kast.api import lint_source as lint_bytes
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
     gc.collect()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import kast.core
+import kast.parse
 from kast.config import Settings
-from kast.core import lint_bytes
+from kast.api import lint_source as lint_bytes
 
 BLOCK = '''\
 @decorate(
@@ -40,18 +40,18 @@ def findings(data: bytes) -> list[tuple[object, ...]]:
 @pytest.fixture(autouse=True)
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pieces of 300 lines from 300 lines on, so that a test file of a thousand lines is cut several times."""
-    monkeypatch.setattr(kast.core, "PIECES_ABOVE_LINES", 300)
-    monkeypatch.setattr(kast.core, "PIECE_LINES", 300)
+    monkeypatch.setattr(kast.parse, "PIECES_ABOVE_LINES", 300)
+    monkeypatch.setattr(kast.parse, "PIECE_LINES", 300)
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_pieces_give_the_findings_of_the_whole(monkeypatch: pytest.MonkeyPatch, newline: str) -> None:
     data = script(80, newline)  # about 1,050 lines: three pieces of at least 300
     text = data.decode()
-    assert len(kast.core.parse_in_pieces(text)[0]) > 1
+    assert len(kast.parse.parse_in_pieces(text)[0]) > 1
     in_pieces = findings(data)
-    monkeypatch.setattr(kast.core, "PIECES_ABOVE_LINES", 10 ** 9)
-    assert len(kast.core.parse_in_pieces(text)[0]) == 1
+    monkeypatch.setattr(kast.parse, "PIECES_ABOVE_LINES", 10 ** 9)
+    assert len(kast.parse.parse_in_pieces(text)[0]) == 1
     assert findings(data) == in_pieces
     assert {code for code, *_ in in_pieces} >= {"K102", "K103", "K501"}
     # The last block's findings are placed at its own lines.

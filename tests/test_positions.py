@@ -133,11 +133,11 @@ def test_the_locator_gives_every_node_position_providers_range(source: str) -> N
 
 @pytest.mark.parametrize("source", SOURCES[2:], ids=SOURCE_IDS[2:])
 def test_the_locator_over_pieces(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kast.core
+    import kast.parse
 
-    monkeypatch.setattr(kast.core, "PIECES_ABOVE_LINES", 30)
-    monkeypatch.setattr(kast.core, "PIECE_LINES", 30)
-    pieces, lines = kast.core.parse_in_pieces(source)
+    monkeypatch.setattr(kast.parse, "PIECES_ABOVE_LINES", 30)
+    monkeypatch.setattr(kast.parse, "PIECE_LINES", 30)
+    pieces, lines = kast.parse.parse_in_pieces(source)
     expected = {}
     nodes = []
     for piece, offset in pieces:

@@ -18,8 +18,11 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 """
 CLEAN = BUGGY.replace("Dense(1)", 'Dense(1, activation="sigmoid")')
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (CHECKOUT / ".git").exists(),
-                                reason="needs git and a git checkout of kast")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None or not (CHECKOUT / ".git").exists(),
+                       reason="needs git and a git checkout of kast"),
+    pytest.mark.slow,  # pre-commit installs kast from this checkout into its own environment
+]
 
 
 def pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from kast.config import Settings
-from kast.core import lint_bytes
+from kast.api import lint_source as lint_bytes
 from kast.suppress import parse_suppressions
 
 # K101 on line 4 (Dense(1) without activation), K501 on line 5 (`lr=`).

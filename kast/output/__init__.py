@@ -36,7 +36,8 @@ _MACHINE_RENDERERS = {
 MACHINE_FORMATS = tuple(_MACHINE_RENDERERS)
 
 INFORMATION_URI = "https://github.com/kast-lint/kast"
-RULES_URL = "https://kast.readthedocs.io/rules/"
+# The rule pages that scripts/gen_rule_docs.py writes into docs/rules/, as the repository shows them.
+RULES_URL = f"{INFORMATION_URI}/blob/main/docs/rules/"
 
 Renderer = Callable[["list[FileResult]", "list[Diagnostic]"], str]
 Encoding = Literal["utf-8", "utf-16"]
@@ -53,8 +54,8 @@ def renderer(name: str) -> Renderer:
 
 
 def rule_url(code: str) -> str:
-    """Where the documentation of rule `code` is published."""
-    return f"{RULES_URL}{code}"
+    """Where the documentation of rule `code` is published: its page `docs/rules/CODE.md`."""
+    return f"{RULES_URL}{code}.md"
 
 
 def location(path: str, line: int, column: int, cell: int | None = None) -> str:
@@ -73,9 +74,23 @@ def in_cell(text: str, span: Span, cell: int | None) -> str:
     return text if cell is None else f"cell {cell}, line {span.line}, column {span.column + 1}: {text}"
 
 
+FIXABLE_MARK = "[*]"
+
+
+def fixable(d: Diagnostic) -> bool:
+    """Whether `kast fix` repairs this finding (it has a safe fix)."""
+    return d.fix is not None and d.fix.safe and bool(d.fix.edits)
+
+
+def fixable_with_unsafe(d: Diagnostic) -> bool:
+    """Whether only `kast fix --unsafe-fixes` repairs this finding."""
+    return d.fix is not None and not d.fix.safe and bool(d.fix.edits)
+
+
 def concise_line(d: Diagnostic) -> str:
-    """One finding on one line, as `--output-format concise` prints it."""
-    return f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.code} {message_with_hint(d)}"
+    """One finding on one line, as `--output-format concise` prints it; `[*]` when `kast fix` repairs it."""
+    mark = f" {FIXABLE_MARK}" if fixable(d) else ""
+    return f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.code}{mark} {message_with_hint(d)}"
 
 
 def encoded_column(text: str | None, column: int, encoding: Encoding) -> int:
@@ -149,6 +164,24 @@ def repository_path(path: str) -> str | None:
 def display_path(path: str) -> str:
     """The path CI services expect: relative to the repository root, else as given."""
     return repository_path(path) or Path(path).as_posix()
+
+
+def line_hashes(diagnostics: list[Diagnostic], sources: SourceLines) -> list[str]:
+    """SARIF's `primaryLocationLineHash` for each diagnostic: `HASH:N`, as GitHub code scanning reads it.
+
+    HASH is of the repository path and the reported line's text with its
+    whitespace normalised (not of its number, so lines inserted above do not
+    change it); N counts, from 1, the diagnostics whose line has the same HASH.
+    """
+    seen: dict[str, int] = {}
+    hashes = []
+    for d in diagnostics:
+        text = sources.text(d.path, d.span.line, d.cell) or ""
+        cell = f"cell {d.cell}" if d.cell is not None else ""
+        digest = _sha256("\0".join((display_path(d.path), cell, " ".join(text.split()))))[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        hashes.append(f"{digest}:{seen[digest]}")
+    return hashes
 
 
 def stable_fingerprints(diagnostics: list[Diagnostic], sources: SourceLines) -> list[str]:

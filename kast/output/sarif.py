@@ -2,8 +2,11 @@
 
 One run; the driver lists every rule kast has (id, name, descriptions, the rule
 docs as help, default level), so an upload documents the rules even where they
-did not fire.  Paths are URIs relative to the repository root under
-`%SRCROOT%`, the base GitHub resolves against the checkout.
+did not fire, each with its page under docs/rules/ as `helpUri`.  Paths are
+URIs relative to the repository root under `%SRCROOT%`, the base GitHub
+resolves against the checkout.  Each result carries two partial fingerprints:
+kast's own line hash (path, code, line text, occurrence) and
+`primaryLocationLineHash`, the one GitHub code scanning follows an alert by.
 
 Columns are UTF-16 code units (`columnKind: utf16CodeUnits`), computed from the
 reported line's text: it is SARIF's default unit, the one CodeQL emits, and the
@@ -32,6 +35,7 @@ from kast.output import (
     message_with_hint,
     repository_path,
     repository_root,
+    line_hashes,
     rule_url,
     stable_fingerprints,
 )
@@ -41,6 +45,8 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 SRCROOT = "%SRCROOT%"
 # Versioned ("name/vN", as SARIF suggests) so that a later recipe can sit beside this one.
 FINGERPRINT_KEY = "kastLineHash/v1"
+# The key GitHub code scanning matches alerts across commits by (it computes its own when absent).
+LINE_HASH_KEY = "primaryLocationLineHash"
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # GitHub's own severity scale for non-security alerts.
@@ -107,14 +113,15 @@ def _physical(sources: SourceLines, path: str, span: Span, cell: int | None) -> 
     return {"artifactLocation": _artifact_location(path), "region": _region(sources, path, span, cell)}
 
 
-def _result(d: Diagnostic, rule_index: dict[str, int], fingerprint: str, sources: SourceLines) -> dict[str, object]:
+def _result(d: Diagnostic, rule_index: dict[str, int], fingerprint: str, line_hash: str,
+            sources: SourceLines) -> dict[str, object]:
     result: dict[str, object] = {"ruleId": d.code}
     if d.code in rule_index:
         result["ruleIndex"] = rule_index[d.code]
     result["level"] = _LEVEL[d.severity]
     result["message"] = {"text": in_cell(message_with_hint(d), d.span, d.cell)}
     result["locations"] = [{"physicalLocation": _physical(sources, d.path, d.span, d.cell)}]
-    result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint, LINE_HASH_KEY: line_hash}
     if d.related:
         result["relatedLocations"] = [
             {
@@ -164,6 +171,7 @@ def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
     rule_index = {rule.code: number for number, rule in enumerate(RULES)}
     sources = SourceLines.of(results)
     fingerprints = stable_fingerprints(diagnostics, sources)
+    hashes = line_hashes(diagnostics, sources)
     run = {
         "tool": {
             "driver": {
@@ -178,7 +186,8 @@ def render(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
         # SARIF §3.14.14: the base URI ends with a slash so that relative URIs resolve under it.
         "originalUriBaseIds": {SRCROOT: {"uri": repository_root().as_uri().rstrip("/") + "/"}},
         "columnKind": "utf16CodeUnits",
-        "results": [_result(d, rule_index, fp, sources) for d, fp in zip(diagnostics, fingerprints)],
+        "results": [_result(d, rule_index, fp, line_hash, sources)
+                    for d, fp, line_hash in zip(diagnostics, fingerprints, hashes)],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -2,7 +2,9 @@
 
 `full` shows each finding as a block: code and name, location, the source line
 with a marker under the span, the message, related locations and the fix hint,
-then a summary.  Colour comes from rich, only on a terminal or when forced;
+then a summary.  `concise` is one line per finding, then the same summary.
+A finding that `kast fix` repairs carries `[*]`, and the summary says how many
+do (as Ruff does).  Colour comes from rich, only on a terminal or when forced;
 plain output is written directly.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from kast.diagnostics import Diagnostic, FileResult, Severity
-from kast.output import concise_line, location
+from kast.output import FIXABLE_MARK, concise_line, fixable, fixable_with_unsafe, location
 
 # What --verify made of a finding.
 _VERDICT = {True: "confirmed by building the model", False: "refuted by building the model"}
@@ -24,6 +26,8 @@ def render_concise(diagnostics: list[Diagnostic]) -> str:
 
 
 def summary_line(results: list[FileResult], diagnostics: list[Diagnostic]) -> str:
+    if not results and not diagnostics:
+        return "No files were checked."
     if not diagnostics:
         return f"All checks passed ({len(results)} file{'s' if len(results) != 1 else ''} checked)."
     files = len({d.path for d in diagnostics})
@@ -34,6 +38,25 @@ def summary_line(results: list[FileResult], diagnostics: list[Diagnostic]) -> st
             f"in {files} file{'s' if files != 1 else ''}.")
 
 
+def fixable_line(diagnostics: list[Diagnostic]) -> str | None:
+    """`[*] N fixable with `kast fix`.` (and how many more the unsafe fixes repair); None when none is."""
+    safe = sum(1 for d in diagnostics if fixable(d))
+    unsafe = sum(1 for d in diagnostics if fixable_with_unsafe(d))
+    if not safe and not unsafe:
+        return None
+    hidden = (f"{unsafe} hidden fix{'es' if unsafe != 1 else ''} can be enabled with `kast fix --unsafe-fixes`"
+              if unsafe else "")
+    if not safe:
+        return f"No fixes available ({hidden})."
+    return f"{FIXABLE_MARK} {safe} fixable with `kast fix`" + (f" ({hidden})." if hidden else ".")
+
+
+def summary_lines(results: list[FileResult], diagnostics: list[Diagnostic]) -> list[str]:
+    """The summary, then the fixable count when something is fixable."""
+    footer = fixable_line(diagnostics)
+    return [summary_line(results, diagnostics)] + ([footer] if footer else [])
+
+
 Segment = tuple[str, "str | None"]  # text and its rich style (None: plain)
 
 
@@ -41,7 +64,8 @@ def _block(d: Diagnostic, result: FileResult | None) -> list[list[Segment]]:
     """The lines showing one finding, each a list of styled segments."""
     style = _SEVERITY_STYLE[d.severity]
     lines: list[list[Segment]] = [
-        [(f"{d.severity.value}[{d.code}]", style), (" ", None), (d.name, "bold")],
+        [(f"{d.severity.value}[{d.code}]", style), (f" {FIXABLE_MARK} " if fixable(d) else " ", None),
+         (d.name, "bold")],
         [("  -->", "blue"), (" " + location(d.path, d.span.line, d.span.column, d.cell), None)],
     ]
     line_text = result.line_text(d.span.line, d.cell) if result else None
@@ -74,7 +98,7 @@ def render_full(results: list[FileResult], diagnostics: list[Diagnostic], stream
     """Each finding as a block with its source line; colour (through rich) only when asked."""
     by_path = {r.path: r for r in results}
     lines = [line for d in diagnostics for line in _block(d, by_path.get(d.path))]
-    lines.append([(summary_line(results, diagnostics), "bold")])
+    lines.extend([(line, "bold")] for line in summary_lines(results, diagnostics))
     if not color:
         # Plain text needs no terminal library: rich is imported only for colour.
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
