@@ -219,7 +219,7 @@ def test_the_codes_read_from_the_rule_files_are_the_code_table() -> None:
 @pytest.mark.parametrize(("selector", "problem"), [
     ("K1", None), ("K10", None), ("K101", None), ("ALL", None), ("K", None),
     ("K999", "unknown rule selector 'K999' (did you mean K109?)"),  # two edits from K109 and K902: the first
-    ("K6", "unknown rule selector 'K6' (did you mean K106?)"),
+    ("K7", "unknown rule selector 'K7' (did you mean K107?)"),
     ("K190", "unknown rule selector 'K190' (did you mean K109?)"),  # two digits swapped
     ("K12345", "'K12345' is not a rule code or prefix (e.g. K1, K10, K101, ALL)"),
     ("E501", "'E501' is not a rule code or prefix (did you mean K501?)"),

@@ -82,7 +82,7 @@ def test_unknown_selector_on_the_command_line_is_a_usage_error(tmp_path: Path) -
 
 @pytest.mark.parametrize(("config", "selector"), [
     ('select = ["K190"]', "K190"),
-    ('ignore = ["K6"]', "K6"),
+    ('ignore = ["K7"]', "K7"),
     ('[per-file-ignores]\n"tests/*.py" = ["K2", "K2O1"]', "K2O1"),
 ])
 def test_unknown_selector_in_the_config_is_a_usage_error(tmp_path: Path, config: str, selector: str) -> None:
