@@ -54,6 +54,7 @@ class Report:
     versions: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     skipped: list[str] = field(default_factory=list)  # files not verified, and why
+    layers: dict[str, str] = field(default_factory=dict)  # the child's confinement, layer by layer
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,7 +93,9 @@ def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -
 
     started = time.perf_counter()
     report = Report()
-    pool = Pool()
+    import os
+
+    pool = Pool(sorted({os.path.dirname(os.path.abspath(result.path)) for result, _, _ in items}))
     limit = time_limit or TIME_LIMIT
     try:
         for result, text, settings in items:
@@ -103,6 +106,7 @@ def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -
         pool.close()
     report.startup_seconds = pool.startup_seconds
     report.versions = pool.versions
+    report.layers = pool.layers
     report.seconds = time.perf_counter() - started
     return report
 

@@ -204,6 +204,7 @@ class Session:
         answer: dict[str, Any] = {"id": job["id"]}
         folder = os.path.dirname(os.path.abspath(self.path))
         sys.path.insert(0, folder)
+        sys.argv = [self.path]  # as if the script were run without arguments
         signal.setitimer(signal.ITIMER_REAL, float(job["time_limit"]))
         try:
             exec(marshal.loads(bytes.fromhex(job["code"])), namespace)  # noqa: S102 - this is --verify's purpose
@@ -386,35 +387,180 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise TimeLimit()
 
 
-def main() -> None:
-    answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+# ------------------------------------------------------------ the two stages
+#
+# `python -m kast.verify.child REQUESTS ANSWERS PARENT` is started by the parent with two pipe
+# ends (requests in, answers out), an allow-listed environment and a fresh working folder.
+# Stage one (the launcher) dies with kast, enters new namespaces and forks stage two (the
+# worker), which is the first process of the new PID namespace: when it dies, every process the
+# script started dies with it.  The worker confines itself (rlimits, Landlock, capabilities),
+# imports TensorFlow, loads the seccomp filter, then builds one model per request.
+
+
+def _read_line(fd: int) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _launcher(requests: int, answers: int, parent: int) -> None:
+    from kast.verify import sandbox
+
+    if sandbox.IS_LINUX:
+        sandbox.die_with_parent()
+        if os.getppid() != parent:  # kast died before PR_SET_PDEATHSIG took effect
+            os._exit(1)
+    config = json.loads(_read_line(requests) or b"{}")
+    namespaces = sandbox.enter_namespaces() if sandbox.IS_LINUX and not config.get("unconfined") else []
+    if not hasattr(os, "fork"):
+        _worker(config, requests, answers, None, namespaces)
+        return
+    alive_r, alive_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(alive_w)
+        code = 0
+        try:
+            _worker(config, requests, answers, alive_r, namespaces)
+        except BaseException:  # noqa: BLE001 - the parent sees the exit status
+            if os.environ.get("KAST_VERIFY_DEBUG"):
+                traceback.print_exc()
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(alive_r)
+    os.close(requests)
+    os.close(answers)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            status = 0
+            break
+        except InterruptedError:
+            continue
+    os._exit(min(os.waitstatus_to_exitcode(status) & 0xFF, 255))
+
+
+def _confine(config: dict[str, Any], alive: int | None, namespaces: list[str]) -> dict[str, str]:
+    """Every layer that can be applied before TensorFlow is imported; what each gave."""
+    import select
+
+    from kast.verify import sandbox
+
+    applied: dict[str, str] = {}
+    applied["environment"] = (f"allow-list ({len(os.environ)} variables), HOME, TMPDIR and working folder "
+                              "in a fresh temporary folder")
+    if not sandbox.IS_LINUX:
+        return applied
+    sandbox.die_with_parent()
+    if alive is not None and select.select([alive], [], [], 0)[0]:
+        os._exit(1)  # the launcher died before PR_SET_PDEATHSIG took effect
+    sandbox.seccomp_available()  # loads libseccomp while programs (ldconfig) can still run
+    tree = "new session, dies with kast (PR_SET_PDEATHSIG), resident memory summed over the tree"
+    applied["process tree"] = tree + (", new PID namespace" if "pid" in namespaces else
+                                      ", NO PID namespace (a process that leaves the session may outlive kast)")
+    limits = sandbox.limits_for(float(config.get("memory_mb", 4096)))
+    sandbox.apply_limits(limits)
+    applied["rlimits"] = (f"address space {limits.address_space_mb} MB, {limits.processes} processes"
+                          f"{' (counted in its own user namespace)' if 'user' in namespaces else ''}, "
+                          f"files {limits.file_size_mb} MB, no core dumps")
+    network = ["new network namespace"] if "network" in namespaces else []
+    try:
+        sandbox.drop_capabilities()
+    except OSError:
+        pass
+    abi = sandbox.landlock_abi()
+    if abi:
+        temp = os.getcwd()
+        landlock = sandbox.Landlock(
+            abi=abi,
+            read=sandbox.readable_roots([p for p in sys.path if p], list(config.get("script_folders", [])),
+                                        config.get("home")),
+            write=[temp], read_write_files=["/dev/null"])
+        covers = landlock.restrict()
+        applied["files"] = f"Landlock ABI {abi}: writes only in the temporary folder, reads only below " \
+                           f"{len(landlock.read)} folders (Python, system libraries, the scripts' folders); " \
+                           "the home folder is not readable"
+        if "tcp" in covers:
+            network.append("Landlock denies TCP connect/bind")
+        applied["signals"] = ("Landlock scope: no signal to, and no memory or environment of, processes "
+                              "outside the child's tree" if "signals" in covers else
+                              "no Landlock signal scope on this kernel") + (
+                                  "; new PID namespace" if "pid" in namespaces else "")
+    else:
+        applied["files"] = "NO Landlock on this kernel: the child can read and write what your user can"
+        applied["signals"] = "new PID namespace" if "pid" in namespaces else \
+            "NOT contained: the child can signal your other processes"
+    applied["network"] = ", ".join(network) or "NOT contained by a namespace"
+    return applied
+
+
+def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int | None,
+            namespaces: list[str]) -> None:
+    from kast.verify import sandbox
+
+    nonce = str(config.get("nonce", ""))
+    answers = os.fdopen(answers_fd, "w", buffering=1, encoding="utf-8")
+
+    def send(message: dict[str, Any]) -> None:
+        answers.write(json.dumps({**message, "nonce": nonce}) + "\n")
+        answers.flush()
+
+    try:
+        applied = _confine(config, alive, namespaces) if not config.get("unconfined") else {
+            "environment": "allow-list, fresh temporary folder (the child is otherwise unconfined)"}
+    except BaseException as exc:  # noqa: BLE001 - say why, then stop
+        send({"id": "hello", "ready": False, "error": f"confining the child failed: {type(exc).__name__}: {exc}"})
+        return
+    quiet = os.open(os.devnull, os.O_RDWR)
+    os.dup2(quiet, 0)
     if not os.environ.get("KAST_VERIFY_DEBUG"):
-        quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
     else:
         os.dup2(2, 1)
+    os.close(quiet)
     signal.signal(signal.SIGALRM, _on_alarm)
-
-    def send(message: dict[str, Any]) -> None:
-        answers.write(json.dumps(message) + "\n")
-        answers.flush()
-
     started = time.perf_counter()
     try:
         session = Session()
     except BaseException as exc:  # noqa: BLE001 - say why, then stop
-        send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        send({"id": "hello", "ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
-    send({"ready": True, "tensorflow": session.tf.__version__, "keras": session.keras.__version__,
-          "startup": round(time.perf_counter() - started, 3)})
-    for line in sys.stdin:
+    if sandbox.IS_LINUX and not config.get("unconfined"):
+        why_not = sandbox.seccomp_available()
+        if why_not is None:
+            try:
+                sandbox.load_seccomp()
+                applied["programs"] = "no execve (Landlock grants no execute right; seccomp refuses execve)"
+                applied["network"] += "; seccomp refuses socket() of every family"
+            except (OSError, RuntimeError, ValueError) as exc:
+                why_not = f"{type(exc).__name__}: {exc}"
+        if why_not is not None:
+            applied["programs"] = (("no execve (Landlock grants no execute right)" if sandbox.landlock_abi()
+                                    else "NOT contained") + f"; no seccomp filter: {why_not}")
+    send({"id": "hello", "ready": True, "tensorflow": session.tf.__version__, "keras": session.keras.__version__,
+          "startup": round(time.perf_counter() - started, 3), "layers": applied})
+    stream = os.fdopen(requests, "r", encoding="utf-8")
+    for line in stream:
         if not line.strip():
             continue
         try:
-            send(session.run(json.loads(line)))
+            job = json.loads(line)
+            send(session.run(job))
         except BaseException as exc:  # noqa: BLE001 - the protocol must go on
-            send({"id": None, "status": "error", "reason": f"verifier error: {type(exc).__name__}: {exc}"})
+            send({"id": None, "status": "error", "reason": f"verifier error: {type(exc).__name__}"})
+
+
+def main() -> None:
+    requests, answers, parent = (int(arg) for arg in sys.argv[1:4])
+    _launcher(requests, answers, parent)
 
 
 if __name__ == "__main__":
