@@ -443,15 +443,32 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def resident_mb(pids: list[int]) -> float:
-    """Summed resident memory of the processes, in MB."""
-    total = 0
+    """Memory of the processes together, in MB.
+
+    One process: its resident set.  Several (the script forked): their
+    proportional sets, so that pages a fork shares with TensorFlow's process
+    are counted once, not once per fork.
+    """
+    if len(pids) <= 2:  # the launcher and the worker
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as stream:
+                    total += int(stream.read().split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+        return total * _PAGE / (1024 * 1024)
+    kilobytes = 0
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/statm", "rb") as stream:
-                total += int(stream.read().split()[1])
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+                for line in stream:
+                    if line.startswith(b"Pss:"):
+                        kilobytes += int(line.split()[1])
+                        break
         except (OSError, ValueError, IndexError):
             continue
-    return total * _PAGE / (1024 * 1024)
+    return kilobytes / 1024
 
 
 def kill_tree(root: int) -> None:
