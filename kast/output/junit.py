@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from kast.diagnostics import Diagnostic, FileResult
-from kast.output import concise_line, location
+from kast.output import concise_line, location, verdict_mark
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -32,7 +32,7 @@ def _testcase(suite: ET.Element, path: str, diagnostics: list[Diagnostic], inter
             case,
             "failure",
             type=d.code,
-            message=_xml(f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.message}"),
+            message=_xml(f"{location(d.path, d.span.line, d.span.column, d.cell)}: {d.message}{verdict_mark(d)}"),
         )
         failure.text = _xml(f"{concise_line(d)}\n{d.code} {d.name} ({d.severity.value})")
     if internal_error:
