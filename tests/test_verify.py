@@ -157,7 +157,7 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
         for kind, examples in (("fires", rule.fires), ("silent", rule.silent)):
             for index, source in enumerate(examples):
                 (folder / f"{rule.code.lower()}_{kind}_{index}.py").write_text(source)
-    proc = kast("lint", "--verify", "--output-format", "json", "--select", "ALL", ".", cwd=folder)
+    proc = kast("lint", "--verify", "-v", "--output-format", "json", "--select", "ALL", ".", cwd=folder)
     assert proc.returncode == 1, proc.stderr
     return json.loads(proc.stdout), proc.stderr
 
@@ -315,12 +315,18 @@ def test_memory_hungry_build_is_stopped(tmp_path: Path) -> None:
 
 
 @needs_tensorflow
-def test_refuted_findings_are_hidden_in_text_unless_asked(tmp_path: Path) -> None:
+def test_a_refuted_finding_is_shown_marked_and_still_fails_unless_refutations_may(tmp_path: Path) -> None:
     (tmp_path / "refuted.py").write_text(textwrap.dedent(SCRIPTS["refuted_k101.py"]))
-    hidden = kast("lint", "--verify", "--output-format", "concise", "refuted.py", cwd=tmp_path)
-    assert hidden.returncode == 0 and "K101" not in hidden.stdout
-    shown = kast("lint", "--verify", "--show-refuted", "--output-format", "concise", "refuted.py", cwd=tmp_path)
-    assert "K101" in shown.stdout and "[refuted by building the model]" in shown.stdout
+    for output_format in ("concise", "github", "sarif", "junit", "gitlab", "rdjson", "json"):
+        proc = kast("lint", "--verify", "--output-format", output_format, "refuted.py", cwd=tmp_path)
+        assert proc.returncode == 1, (output_format, proc.stderr)
+        assert "[refuted by building the model]" in proc.stdout, output_format
+    allowed = kast("lint", "--verify", "--verify-can-refute", "--output-format", "concise", "refuted.py",
+                   cwd=tmp_path)
+    assert allowed.returncode == 0 and "K101" in allowed.stdout
+    (tmp_path / "kast.toml").write_text("verify-can-refute = true\n")
+    configured = kast("lint", "--verify", "--output-format", "concise", "refuted.py", cwd=tmp_path)
+    assert configured.returncode == 0 and "[refuted by building the model]" in configured.stdout
 
 
 # --------------------------------------------------------------- without TensorFlow / the slicer

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -170,11 +171,82 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
     _judge(result, text, settings, picture, planned)
 
 
+REFUSED = "refused by the sandbox"
+
+
 def _error_text(answer: dict[str, Any]) -> str:
     message = " ".join(str(answer.get("message", "")).split())
     if len(message) > 300:
         message = message[:299] + "…"
-    return f"{answer.get('type', 'error')}: {message}" if message else str(answer.get("type", "error"))
+    text = f"{answer.get('type', 'error')}: {message}" if message else str(answer.get("type", "error"))
+    return f"{REFUSED}: {text}" if answer.get("refused") else text
+
+
+# What stops a model from being verified, in the summary's words (first match wins).
+_REASON_KINDS = (
+    (REFUSED, "refused by the sandbox"),
+    ("private answer channel", "wrote to kast's answer channel"),
+    ("no answer within", "time limit"),
+    ("longer than", "time limit"),
+    ("MB of memory", "memory limit"),
+    ("process exited", "the child process died"),
+    ("ModuleNotFoundError", "a module that is not installed"),
+    ("ImportError", "a module that is not installed"),
+    ("guessed", "values the slice had to guess"),
+    ("placeholder", "values the slice had to guess"),
+    ("is not a Keras model", "no Keras model after the build"),
+    ("never bound", "the model has no name"),
+    ("sys.exit", "the script exits"),
+    ("not run by --verify", "needs data, a download or a prediction"),
+)
+# Reasons that are always printed, one line each: the sandbox stopped something.
+_ALWAYS_SHOWN = ("refused by the sandbox", "wrote to kast's answer channel", "time limit", "memory limit",
+                 "the child process died")
+
+
+def reason_kind(reason: str) -> str:
+    for needle, kind in _REASON_KINDS:
+        if needle in reason:
+            return kind
+    return "an error in the build"
+
+
+def notes(report: Report, verbose: bool = False) -> list[str]:
+    """What kast says on stderr about a verification: a summary, and details when verbose."""
+    from kast.verify import sandbox
+
+    lines = []
+    if not sandbox.IS_LINUX:
+        lines.append(f"--verify runs parts of your scripts UNCONFINED on {sys.platform}: their code can read and "
+                     "write your files and reach the network; run it only on code you trust")
+    if verbose:
+        lines.append("--verify runs parts of your scripts (imports, helpers and the statements that build each "
+                     "model) with TensorFlow in a confined child process")
+        lines += [f"sandbox: {name}: {text}" for name, text in report.layers.items()]
+        for note in report.skipped:
+            lines.append(note)
+    kinds: dict[str, int] = {}
+    for model in report.models:
+        where = f"`{model.name}` ({model.path}:{model.line})"
+        if model.built:
+            if verbose:
+                guessed = (f" with guessed values for {', '.join(model.placeholders)}: its output width is not "
+                           "checked") if model.placeholders else ""
+                lines.append(f"verified {where}{guessed}")
+            continue
+        kind = reason_kind(model.reason or "")
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if verbose or kind in _ALWAYS_SHOWN:
+            lines.append(f"could not verify {where}: {model.reason}")
+    built = sum(1 for m in report.models if m.built)
+    files = len({m.path for m in report.models})
+    by_reason = "; ".join(f"{count} {kind}" for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    startup = f", TensorFlow start-up {report.startup_seconds:.1f} s" if report.startup_seconds else ""
+    lines.append(f"--verify: {len(report.models)} model{'s' if len(report.models) != 1 else ''} in {files} "
+                 f"file{'s' if files != 1 else ''}, {built} built"
+                 + (f", {len(report.models) - built} not verified ({by_reason})" if by_reason else "")
+                 + f", {report.seconds:.1f} s{startup}" + ("" if verbose else " (details with -v)"))
+    return lines
 
 
 def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_Planned]) -> None:

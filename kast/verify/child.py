@@ -17,6 +17,7 @@ What it does to keep the user's code in bounds:
 from __future__ import annotations
 
 import builtins
+import errno
 import functools
 import json
 import marshal
@@ -182,14 +183,6 @@ class Session:
 
         keras.layers.Layer.__init__ = init
 
-        import socket
-
-        def no_network(*args: object, **kwargs: object) -> None:
-            raise Skipped("network access is blocked by --verify")
-
-        socket.socket.connect = no_network  # type: ignore[method-assign]
-        socket.create_connection = no_network  # type: ignore[assignment]
-
     # ----------------------------------------------------------- one request
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
@@ -198,11 +191,13 @@ class Session:
         self.layer_lines = []
         self.keras.backend.clear_session()
         used: set[str] = set()
-        namespace: dict[str, Any] = {"__name__": "__kast_verify__", "__file__": self.path, "__builtins__": builtins}
+        namespace: dict[str, Any] = {"__name__": "__kast_verify__",
+                                     "__file__": os.path.join(job.get("folder") or "", os.path.basename(self.path)), "__builtins__": builtins}
         for name in job["placeholders"]:
             namespace[name] = Placeholder(name, used)
         answer: dict[str, Any] = {"id": job["id"]}
-        folder = os.path.dirname(os.path.abspath(self.path))
+        # The child works in its temporary folder: the script's own folder comes with the job.
+        folder = job.get("folder") or os.path.dirname(os.path.abspath(self.path))
         sys.path.insert(0, folder)
         sys.argv = [self.path]  # as if the script were run without arguments
         signal.setitimer(signal.ITIMER_REAL, float(job["time_limit"]))
@@ -244,6 +239,7 @@ class Session:
                 break
         return {
             "type": type(exc).__name__,
+            "refused": _refused(exc),
             "message": message[:2000],
             "line": layer_line or (script_lines[-1] if script_lines else None),
             "from_keras": any(part in origin for part in (f"{os.sep}keras{os.sep}", f"{os.sep}tensorflow{os.sep}",
@@ -381,6 +377,26 @@ class Session:
             return {"kind": "function", "name": getattr(loss, "__name__", type(loss).__name__),
                     "from_logits": None}
         return {"kind": "other", "name": type(loss).__name__}
+
+
+# What the sandbox answers to a refused file, program, socket or signal (the errors of Landlock,
+# seccomp and the namespaces).
+_REFUSALS = {errno.EACCES, errno.EPERM, errno.ENETUNREACH, errno.ENETDOWN, errno.EAFNOSUPPORT, errno.EROFS,
+             errno.ESRCH, errno.EHOSTUNREACH}
+
+
+def _refused(exc: BaseException) -> bool:
+    """True when the exception (or what it was raised from) is the sandbox saying no."""
+    import socket
+
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, socket.gaierror) or (isinstance(current, OSError) and current.errno in _REFUSALS):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def _on_alarm(signum: int, frame: Any) -> None:

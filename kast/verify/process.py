@@ -156,8 +156,11 @@ class Child:
         """Kill the child and every process it started; remove its temporary folder."""
         # Only while the launcher has not been reaped: its pid could be another process's after.
         if self.process.poll() is None:
-            sandbox.kill_tree(self.process.pid)
+            tree = sandbox.kill_tree(self.process.pid)
             self.process.wait()
+            # SIGKILL is delivered at once but a process takes a moment to die; kast does not
+            # leave before the last one has.
+            sandbox.wait_gone(tree, 10.0)
         self._cleanup()
 
     def _cleanup(self) -> None:
@@ -170,14 +173,8 @@ class Child:
         shutil.rmtree(self.temp, ignore_errors=True)
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.close(self._requests)
-                self._requests = -1
-                self.process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        # Processes the script left behind go with it.
+        # The child holds nothing worth a graceful stop, and the processes the script left
+        # behind are found only while the launcher lives: kill it all at once.
         self.kill()
 
 

@@ -471,7 +471,7 @@ def resident_mb(pids: list[int]) -> float:
     return kilobytes / 1024
 
 
-def kill_tree(root: int) -> None:
+def kill_tree(root: int) -> list[int]:
     """SIGKILL the process group and every process of the tree (a grandchild in a new session too)."""
     pids = descendants(root) if IS_LINUX else [root]
     try:
@@ -483,3 +483,24 @@ def kill_tree(root: int) -> None:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stream:
+            state = stream.read().rpartition(b")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
+
+
+def wait_gone(pids: list[int], limit: float) -> None:
+    """Wait (up to `limit` seconds) until none of the processes is alive: killed ones exit promptly."""
+    import time
+
+    if not IS_LINUX:
+        return
+    deadline = time.monotonic() + limit
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.01)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import builtins
 import marshal
+import os
 from dataclasses import dataclass, field
 
 # Calls that load data, train or predict, touch files, the network or other
@@ -77,7 +78,8 @@ class Slice:
 
     def job(self, path: str, job_id: int, time_limit: float) -> dict[str, object]:
         """The request sent to the child process (JSON-ready)."""
-        return {"id": job_id, "path": path, "name": self.model_name, "placeholders": self.placeholders,
+        return {"id": job_id, "path": path, "folder": os.path.dirname(os.path.abspath(path)),
+                "name": self.model_name, "placeholders": self.placeholders,
                 "code": self.code.hex(), "time_limit": time_limit}
 
 
@@ -377,5 +379,7 @@ def _backward(units: list[_Unit], anchors: set[int], last: int, demoted: set[int
         else:
             placeholders |= provides
             wanted -= provides
-    placeholders |= {name for name in wanted if name not in _BUILTINS}
+    # Module attributes (`__file__`, `__name__`) are set by the child, as Python sets them.
+    placeholders |= {name for name in wanted if name not in _BUILTINS and not (name.startswith("__")
+                                                                                 and name.endswith("__"))}
     return selected, placeholders
