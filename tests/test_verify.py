@@ -140,6 +140,102 @@ SCRIPTS = {
         model = keras.Model(inputs, outputs)
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     """,
+    # A container filled by a loop over data that the slice does not run: a guess, not K901.
+    "loop_fill.py": """\
+        import pandas as pd
+        import keras
+
+        df = pd.read_csv("reviews.csv")
+        vocab = set()
+        for text in df["text"]:
+            vocab.update(text.split())
+        inputs = keras.Input(shape=(1,), dtype="string")
+        x = keras.layers.StringLookup(vocabulary=sorted(vocab))(inputs)
+        x = keras.layers.Embedding(len(vocab) + 2, 8)(x)
+        x = keras.layers.GlobalAveragePooling1D()(x)
+        outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # A container filled through `.apply(genres.update)`: a guess, not K901.
+    "apply_fill.py": """\
+        import pandas as pd
+        import keras
+
+        df = pd.read_csv("movies.csv")
+        genres = set()
+        df["genres"].str.split("|").apply(genres.update)
+        genres = sorted(genres)
+        inputs = keras.Input(shape=(1,), dtype="string")
+        x = keras.layers.StringLookup(vocabulary=genres, output_mode="multi_hot")(inputs)
+        outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # `FeatureSpace.adapt` needs data, so it is not run: the un-adapted FeatureSpace is a guess.
+    "adapt_dropped.py": """\
+        import numpy as np
+        import keras
+        from keras.utils import FeatureSpace
+
+        data = np.load("table.npz")
+        feature_space = FeatureSpace(features={"age": FeatureSpace.float_normalized(), "city": FeatureSpace.string_categorical()}, output_mode="concat")
+        feature_space.adapt(data["train"])
+        encoded = feature_space.get_encoded_features()
+        outputs = keras.layers.Dense(1, activation="sigmoid")(encoded)
+        model = keras.Model(feature_space.get_inputs(), outputs)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # A tf.data helper is never run (it would read gs:// paths); its result is a placeholder.
+    "dataset_helper.py": """\
+        import tensorflow as tf
+        import keras
+
+        def make_dataset(pattern):
+            files = tf.data.Dataset.list_files(pattern)
+            ds = files.interleave(tf.data.TFRecordDataset)
+            return ds.batch(32)
+
+        train_ds = make_dataset("gs://bucket/train-*.tfrecord")
+        width = train_ds.element_spec.shape[-1]
+        model = keras.Sequential([keras.Input((width,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # K901, real: `Input(shape=1024)` (an int, not a tuple) fails in Keras 3.
+    "int_shape.py": """\
+        import keras
+
+        inputs = keras.Input(shape=1024)
+        outputs = keras.layers.Dense(1, activation="sigmoid")(inputs)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # K901, real: `Dense` given a tensor as its units.
+    "tensor_units.py": """\
+        import keras
+
+        inputs = keras.Input(shape=(16,))
+        hidden = keras.layers.Dense(32, activation="relu")(inputs)
+        outputs = keras.layers.Dense(hidden, activation="sigmoid")(hidden)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # Softmax over one unit applied in call(): measured 0.99999994, still softmax-on-one (K902 for K102).
+    "softmax_one.py": """\
+        import keras
+
+        class Head(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = keras.layers.Dense(1)
+
+            def call(self, x):
+                return keras.ops.softmax(self.dense(x))
+
+        model = Head()
+        model.build((None, 6))
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
 }
 
 
@@ -327,6 +423,94 @@ def test_a_refuted_finding_is_shown_marked_and_still_fails_unless_refutations_ma
     (tmp_path / "kast.toml").write_text("verify-can-refute = true\n")
     configured = kast("lint", "--verify", "--output-format", "concise", "refuted.py", cwd=tmp_path)
     assert configured.returncode == 0 and "[refuted by building the model]" in configured.stdout
+
+
+@needs_tensorflow
+def test_a_guess_reaching_the_failing_call_is_could_not_verify(verified: tuple[dict[str, Any], str]) -> None:
+    report, stderr = verified
+    models = {m["path"]: m for m in report["verification"]["models"]}
+    for path, name in (("loop_fill.py", "vocab"), ("apply_fill.py", "genres"), ("adapt_dropped.py", "feature_space")):
+        assert found(report, path) == [], path
+        assert not models[path]["built"] and "could only guess" in models[path]["reason"], path
+        assert name in models[path]["reason"]
+    # The data helper is not run: its dataset is a placeholder, and the model builds on it.
+    assert models["dataset_helper.py"]["built"] and models["dataset_helper.py"]["placeholders"] == ["width"]
+
+
+@needs_tensorflow
+def test_real_build_errors_are_still_k901(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    assert found(report, "int_shape.py") == [("K901", 3, None)]
+    assert found(report, "tensor_units.py") == [("K901", 5, None)]
+    [k901] = [d for d in report["diagnostics"] if d["path"] == "int_shape.py"]
+    assert "Keras 3." in k901["message"] and "TensorFlow 2." in k901["message"]
+
+
+@needs_tensorflow
+def test_softmax_on_one_unit_is_read_with_a_tolerance(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    [k902] = [d for d in report["diagnostics"] if d["path"] == "softmax_one.py"]
+    assert k902["code"] == "K902" and "K102" in k902["message"]
+
+
+def test_measured_activations_allow_float32_rounding() -> None:
+    from kast.verify.judge import measured_activation
+
+    assert measured_activation({"range": [0.99999994, 1.0000001], "units": 1}) == "softmax"
+    assert measured_activation({"range": [0.01, 0.98], "units": 1}) == "sigmoid"
+    assert measured_activation({"range": [0.0, 0.7], "units": 3, "row_sums": [0.9999999, 1.0000001]}) == "softmax"
+
+
+def test_slice_guards_optional_imports_and_skips_data_helpers() -> None:
+    import ast
+
+    text = textwrap.dedent("""\
+        import keras
+        import tqdm
+        from tensorflow import data as tfdata
+
+        def load(path):
+            return tfdata.TextLineDataset(path).batch(8)
+
+        def build():
+            for _ in tqdm.tqdm(range(1)):
+                pass
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+
+        ds = load("train.txt")
+        model = build()
+    """)
+    tree = ast.parse(text)
+    piece = cut(tree, "model", 14, [], "train.py")
+    assert piece.problem is None and 13 not in piece.lines  # the data helper's call is not run
+    code = compile(ast.parse(text), "x", "exec")
+    assert code is not None
+    import marshal
+
+    names = set(marshal.loads(piece.code).co_names)
+    assert "__kast_missing__" in names  # `import tqdm` falls back to a placeholder
+
+
+def test_slice_marks_names_changed_by_dropped_statements_as_guesses() -> None:
+    import ast
+
+    text = textwrap.dedent("""\
+        import pandas as pd
+        import keras
+
+        df = pd.read_csv("x.csv")
+        classes = []
+        for label in df["label"]:
+            classes.append(label)
+        norm = keras.layers.Normalization()
+        norm.adapt(df.values)
+        inputs = keras.Input((4,))
+        outputs = keras.layers.Dense(len(classes), activation="softmax")(norm(inputs))
+        model = keras.Model(inputs, outputs)
+    """)
+    piece = cut(ast.parse(text), "model", 12, [], "train.py")
+    assert piece.guesses == ["classes", "norm"]
+    assert 11 in piece.guessed_lines and 12 in piece.guessed_lines
 
 
 # --------------------------------------------------------------- without TensorFlow / the slicer

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -41,6 +42,7 @@ class ModelReport:
     built: bool
     reason: str | None = None  # why it could not be verified
     placeholders: list[str] = field(default_factory=list)  # values that were guessed, and used
+    fixes: list[str] = field(default_factory=list)  # codes of kast's safe fixes the build was made with
     seconds: float | None = None
     outputs: list[dict[str, Any]] = field(default_factory=list)  # activation, units, shape, range, row sums
     loss: Any = None  # the compiled loss as the built model has it
@@ -65,7 +67,7 @@ class Report:
             "seconds": round(self.seconds, 3),
             "models": [
                 {"path": m.path, "line": m.line, "name": m.name, "built": m.built, "reason": m.reason,
-                 "placeholders": m.placeholders, "seconds": m.seconds, "outputs": m.outputs, "loss": m.loss}
+                 "placeholders": m.placeholders, "fixes": m.fixes, "seconds": m.seconds, "outputs": m.outputs, "loss": m.loss}
                 for m in self.models
             ],
         }
@@ -86,6 +88,36 @@ class _Planned:
     job: dict[str, Any] | None
     reason: str | None
     answer: dict[str, Any] | None = None
+    piece: Any = None  # the slicer's Slice
+
+
+_JUDGED = "K1"
+
+
+def _safe_fixed(result: Any, text: str, settings: Any) -> tuple[str, list[str]]:
+    """The text the models are built from: the script with every safe fix of kast's applied.
+
+    Old arguments (`lr=`), moved imports (`keras.layers.core`) and renamed APIs
+    would stop the build before anything is checked; kast's own safe fixes are
+    the script as its author meant it for today's Keras.  Used only when the
+    fixes keep every line where it was (the static findings point at lines).
+    Returns the text and the codes of the fixes applied.
+    """
+    if not any(d.fix is not None and d.fix.safe and not d.code.startswith(_JUDGED) for d in result.diagnostics):
+        return text, []
+    from dataclasses import replace as with_changes
+
+    from kast.fix import fix_text
+
+    # The findings the build is to judge (K1) keep their mistakes: fixing them would refute them.
+    fixing = with_changes(settings, select=("ALL",), extend_select=(), ignore=(_JUDGED, "K9"))
+    try:
+        outcome = fix_text(text, result.path, fixing)
+    except Exception:  # noqa: BLE001 - the original text is still a fine thing to build
+        return text, []
+    if not outcome.fixed or outcome.text.count("\n") != text.count("\n"):
+        return text, []
+    return outcome.text, sorted({d.code for d in outcome.fixed})
 
 
 def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -> Report:
@@ -99,8 +131,9 @@ def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -
     pool = Pool(sorted({os.path.dirname(os.path.abspath(result.path)) for result, _, _ in items}))
     limit = time_limit or TIME_LIMIT
     try:
+        answers: dict[str, dict[str, Any]] = {}
         for result, text, settings in items:
-            _verify_file(result, text, settings, pool, report, limit)
+            _verify_file(result, text, settings, pool, report, limit, answers)
     except ChildFailed as exc:
         raise RuntimeError(f"the verifier could not start TensorFlow: {exc}") from None
     finally:
@@ -131,13 +164,36 @@ def _plan(picture: Any, tree: ast.Module, path: str, limit: float, next_id: int)
         anchors = [spans[n].line for n in nodes if n in spans]
         piece = cut(tree, binding.name, line, anchors, path)
         if piece.problem:
-            planned.append(_Planned(model, binding.name, line, None, piece.problem))
+            planned.append(_Planned(model, binding.name, line, None, piece.problem, piece=piece))
         else:
-            planned.append(_Planned(model, binding.name, line, piece.job(path, next_id + len(planned), limit), None))
+            planned.append(_Planned(model, binding.name, line, piece.job(path, next_id + len(planned), limit), None,
+                                    piece=piece))
     return planned
 
 
-def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Report, limit: float) -> None:
+def _job_key(job: dict[str, Any]) -> str:
+    """Slices with the same content get the same answer: build each once."""
+    import hashlib
+
+    content = json.dumps({k: v for k, v in job.items() if k not in ("id",)}, sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _guess_reached(plan: _Planned) -> str | None:
+    """Why a failed build is no finding: the failing statements use a value the slice only guessed."""
+    answer = plan.answer or {}
+    piece = plan.piece
+    if answer.get("status") != "error" or piece is None or not piece.guesses:
+        return None
+    lines = set(answer.get("script_lines") or []) | ({answer["line"]} if isinstance(answer.get("line"), int) else set())
+    if lines & set(piece.guessed_lines):
+        return (f"the build failed on values the slice could only guess ({', '.join(piece.guesses)}: changed in "
+                f"place by a statement --verify does not run): {_error_text(answer)}")
+    return None
+
+
+def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Report, limit: float,
+                 answers: dict[str, dict[str, Any]]) -> None:
     import libcst as cst
 
     from kast.analysis.interpreter import build_picture
@@ -155,20 +211,31 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
         return
     picture = build_picture(module, result.path, source=text)
+    build_text, fixes = _safe_fixed(result, text, settings)
+    if fixes:
+        try:
+            tree = ast.parse(build_text, filename=result.path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            build_text, fixes = text, []
     planned = _plan(picture, tree, result.path, limit, len(report.models))
     for plan in planned:
         if plan.job is not None:
-            plan.answer = pool.ask(plan.job)
+            plan.job["fixes"] = fixes
+            key = _job_key(plan.job)
+            if key not in answers:
+                answers[key] = pool.ask(plan.job)
+            plan.answer = dict(answers[key])
             if plan.answer.get("status") != "built":
-                plan.reason = plan.answer.get("reason") or _error_text(plan.answer)
+                plan.reason = _guess_reached(plan) or plan.answer.get("reason") or _error_text(plan.answer)
         report.models.append(ModelReport(
             path=result.path, line=plan.line, name=plan.name, built=plan.reason is None, reason=plan.reason,
+            fixes=fixes,
             placeholders=list((plan.answer or {}).get("placeholders_used", [])),
             seconds=(plan.answer or {}).get("seconds"),
             outputs=list((plan.answer or {}).get("outputs") or []),
             loss=(plan.answer or {}).get("loss"),
         ))
-    _judge(result, text, settings, picture, planned)
+    _judge(result, text, settings, picture, planned, pool.versions)
 
 
 REFUSED = "refused by the sandbox"
@@ -192,6 +259,7 @@ _REASON_KINDS = (
     ("process exited", "the child process died"),
     ("ModuleNotFoundError", "a module that is not installed"),
     ("ImportError", "a module that is not installed"),
+    ("only guess", "values the slice had to guess"),
     ("guessed", "values the slice had to guess"),
     ("placeholder", "values the slice had to guess"),
     ("is not a Keras model", "no Keras model after the build"),
@@ -208,7 +276,7 @@ def reason_kind(reason: str) -> str:
     for needle, kind in _REASON_KINDS:
         if needle in reason:
             return kind
-    return "an error in the build"
+    return "an error in the build (K901 where it is the script's own)"
 
 
 def notes(report: Report, verbose: bool = False) -> list[str]:
@@ -249,7 +317,23 @@ def notes(report: Report, verbose: bool = False) -> list[str]:
     return lines
 
 
-def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_Planned]) -> None:
+def _names_argument(message: str, source: str) -> bool:
+    """True when Keras's message quotes a name written in the finding's own span (`lr`, `Convolution2D`)."""
+    import re
+
+    return any(re.search(rf"(['\"`]){re.escape(name)}\1", message) for name in set(re.findall(r"[A-Za-z_]\w*", source)))
+
+
+def _span_text(lines: list[str], span: Any) -> str:
+    if not 0 < span.line <= len(lines):
+        return ""
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column:span.end_column]
+    return "\n".join(lines[span.line - 1:span.end_line])
+
+
+def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_Planned],
+           versions: dict[str, str] | None = None) -> None:
     from kast.core import judge as run_rules
     from kast.diagnostics import Span
     from kast.rules import BY_CODE, RULES
@@ -275,11 +359,13 @@ def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_P
         diagnostics.append(d)
 
     added = []
+    seen: set[tuple[str, Any]] = set()
     k902 = BY_CODE["K902"]
     if settings.is_selected(k902.code, k902.severity):
         for d in again:
-            if (d.code, d.span) in static_keys:
-                continue
+            if (d.code, d.span) in static_keys or (d.code, d.span) in seen:
+                continue  # one builder used for several models: one finding
+            seen.add((d.code, d.span))
             model = judge.owner(picture, d, models)
             if model is None or id(model) not in built:
                 continue
@@ -289,24 +375,32 @@ def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_P
             ))
     k901 = BY_CODE["K901"]
     lines = text.splitlines()
+    versions = versions or {}
+    made_with = f"Keras {versions.get('keras', '?')}, TensorFlow {versions.get('tensorflow', '?')}"
     for plan in planned:
         answer = plan.answer
-        if answer is None or not judge.error_is_the_scripts(answer):
+        if answer is None or not judge.error_is_the_scripts(answer) or _guess_reached(plan):
             continue
         line = int(answer["line"])
-        # A static error already standing on the failing line (lr=, a misspelt name) is what
-        # breaks the build: building confirms it, and K901 would only repeat it.
+        # A static error already standing on the failing line (a misspelt name, an argument of
+        # old Keras that no safe fix covers) is what breaks the build: K901 would only repeat it.
+        # Building confirms it only when Keras's message names what the finding points at.
         explained = [i for i, d in enumerate(diagnostics)
                      if d.severity.value == "error" and d.span.line <= line <= d.span.end_line]
         for index in explained:
-            diagnostics[index] = replace(diagnostics[index], verified=True)
-        if not explained and settings.is_selected(k901.code, k901.severity):
+            if _names_argument(str(answer.get("message", "")), _span_text(lines, diagnostics[index].span)):
+                diagnostics[index] = replace(diagnostics[index], verified=True)
+        key = ("K901", line)
+        if not explained and key not in seen and settings.is_selected(k901.code, k901.severity):
+            seen.add(key)
             source = lines[line - 1] if 0 < line <= len(lines) else ""
             indent = len(source) - len(source.lstrip())
+            fixed = f"; built with kast's safe fixes for {', '.join(plan_fixes)} applied" if (
+                plan_fixes := _fixes_of(plan)) else ""
             added.append(result_diagnostic(
                 result.path, k901, Span(line, indent, line, max(len(source.rstrip()), indent + 1)),
-                f"Building the model `{plan.name}` fails in Keras ({_error_text(answer)}): the script would "
-                "crash here before training.",
+                f"Building the model `{plan.name}` fails in Keras ({_error_text(answer)}) [{made_with}{fixed}]: "
+                "the script would crash here before training.",
                 "Fix the layer arguments or shapes at this line; the message above is Keras's own.",
             ))
     if added and not settings.ignore_noqa:
@@ -316,6 +410,10 @@ def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_P
     if added:
         result.source = result.source or text
     result.diagnostics = sorted(diagnostics + added, key=lambda d: d.sort_key)
+
+
+def _fixes_of(plan: _Planned) -> list[str]:
+    return list((plan.job or {}).get("fixes") or [])
 
 
 def result_diagnostic(path: str, rule: Any, span: Any, message: str, hint: str) -> Any:

@@ -29,12 +29,12 @@ import traceback
 from typing import Any
 
 from kast.analysis import keras_api
+from kast.verify import known_calls
 
 PLACEHOLDER_VALUE = 8
 # Layers an output's activation passes through unchanged: kast's own list, and at run time also
 # the layers that only move values around.
-_PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | {"Flatten", "Reshape", "Permute", "RepeatVector", "Masking",
-                                                 "Cropping1D", "Cropping2D", "Cropping3D"}
+_PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | known_calls.MOVING_LAYERS
 _ACTIVATION_LAYERS = keras_api.ACTIVATION_LAYERS
 
 
@@ -74,7 +74,19 @@ class Placeholder(int):
         if isinstance(key, slice):
             self._touch()
             return (self._derive("[:]"),)
+        if isinstance(key, int) and not -PLACEHOLDER_VALUE <= key < PLACEHOLDER_VALUE:
+            # A finite sequence: code that indexes until IndexError (TensorFlow's conversion of
+            # nested sequences) stops.
+            self._touch()
+            raise IndexError(key)
         return self._derive(f"[{key!r}]")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        # numpy and TensorFlow see a scalar, not an endless nest of sequences.
+        import numpy
+
+        self._touch()
+        return numpy.asarray(int.__int__(self), dtype=dtype)
 
     def __call__(self, *args: object, **kwargs: object) -> "Placeholder":
         return self._derive("()")
@@ -163,11 +175,10 @@ class Session:
                 raise Skipped(f"{what} is not run by --verify")
             return call
 
-        for name in ("fit", "fit_generator", "train_on_batch", "save", "save_weights", "load_weights", "export"):
+        for name in known_calls.NO_OP_MODEL_METHODS:
             if hasattr(keras.Model, name):
                 setattr(keras.Model, name, nothing)
-        for name in ("predict", "evaluate", "predict_on_batch", "test_on_batch", "predict_generator",
-                     "evaluate_generator"):
+        for name in known_calls.REFUSED_MODEL_METHODS:
             if hasattr(keras.Model, name):
                 setattr(keras.Model, name, refuse(f"model.{name}()"))
         keras.utils.get_file = refuse("downloading")
@@ -195,6 +206,7 @@ class Session:
                                      "__file__": os.path.join(job.get("folder") or "", os.path.basename(self.path)), "__builtins__": builtins}
         for name in job["placeholders"]:
             namespace[name] = Placeholder(name, used)
+        namespace["__kast_missing__"] = lambda name: Placeholder(name, used)  # a module not installed here
         answer: dict[str, Any] = {"id": job["id"]}
         # The child works in its temporary folder: the script's own folder comes with the job.
         folder = job.get("folder") or os.path.dirname(os.path.abspath(self.path))
@@ -211,12 +223,15 @@ class Session:
                 answer.update(status="built", **self._inspect(model, used))
         except TimeLimit:
             answer.update(status="timeout", reason=f"building took longer than {job['time_limit']} s")
-        except SystemExit as exc:
-            answer.update(status="error", reason=f"the script called sys.exit({exc.code!r}) while building")
-        except Skipped as exc:
-            answer.update(status="error", reason=str(exc))
         except BaseException as exc:  # noqa: BLE001 - any failure of user code is an answer
-            answer.update(status="error", **self._describe(exc))
+            if _is_time_limit(exc):  # the alarm, wrapped by Keras or TensorFlow in an error of theirs
+                answer.update(status="timeout", reason=f"building took longer than {job['time_limit']} s")
+            elif isinstance(exc, SystemExit):
+                answer.update(status="error", reason=f"the script called sys.exit({exc.code!r}) while building")
+            elif isinstance(exc, Skipped):
+                answer.update(status="error", reason=str(exc))
+            else:
+                answer.update(status="error", **self._describe(exc))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if sys.path and sys.path[0] == folder:
@@ -242,6 +257,7 @@ class Session:
             "refused": _refused(exc),
             "message": message[:2000],
             "line": layer_line or (script_lines[-1] if script_lines else None),
+            "script_lines": sorted(set(script_lines)),
             "from_keras": any(part in origin for part in (f"{os.sep}keras{os.sep}", f"{os.sep}tensorflow{os.sep}",
                                                           f"{os.sep}tf_keras{os.sep}")),
         }
@@ -383,6 +399,17 @@ class Session:
 # seccomp and the namespaces).
 _REFUSALS = {errno.EACCES, errno.EPERM, errno.ENETUNREACH, errno.ENETDOWN, errno.EAFNOSUPPORT, errno.EROFS,
              errno.ESRCH, errno.EHOSTUNREACH}
+
+
+def _is_time_limit(exc: BaseException) -> bool:
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, TimeLimit) or "TimeLimit" in str(current) or "TimeLimit" in type(current).__name__:
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def _refused(exc: BaseException) -> bool:

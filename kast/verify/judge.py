@@ -29,6 +29,8 @@ from kast.diagnostics import Diagnostic, Span
 
 # Row sums this close to 1 mean a softmax.
 _SUM_TOLERANCE = 1e-3
+# float32 rounding: a softmax over one unit measures 0.99999994, a sigmoid 1.0000001 at most.
+_VALUE_TOLERANCE = 1e-5
 
 
 def measured_activation(out: dict[str, Any]) -> str | None:
@@ -38,9 +40,10 @@ def measured_activation(out: dict[str, Any]) -> str | None:
     low, high = out["range"]
     units = out.get("units", 1)
     sums = out.get("row_sums")
-    if low >= 0.0 and high <= 1.0:
+    if low >= -_VALUE_TOLERANCE and high <= 1.0 + _VALUE_TOLERANCE:
         if units == 1:
-            return "softmax" if low == high == 1.0 else "sigmoid"
+            return "softmax" if abs(low - 1.0) <= _VALUE_TOLERANCE and abs(high - 1.0) <= _VALUE_TOLERANCE \
+                else "sigmoid"
         if sums and abs(sums[0] - 1.0) < _SUM_TOLERANCE and abs(sums[1] - 1.0) < _SUM_TOLERANCE:
             return "softmax"
         return "sigmoid"
