@@ -236,6 +236,41 @@ SCRIPTS = {
         model.build((None, 6))
         model.compile(optimizer="adam", loss="binary_crossentropy")
     """,
+    # A trailing `model.add(Activation("softmax"))` is the model's: its K104 gets a verdict.
+    "trailing_activation.py": """\
+        import keras
+
+        model = keras.Sequential()
+        model.add(keras.Input((8,)))
+        model.add(keras.layers.Dense(3))
+        model.add(keras.layers.Activation("softmax"))
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+    """,
+    # A loss from a builder's default, two models from one builder: one finding, confirmed.
+    "default_loss.py": """\
+        import keras
+
+
+        def build(n_in, loss="categorical_crossentropy"):
+            model = keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(4, activation="sigmoid")])
+            model.compile(optimizer="adam", loss=loss)
+            return model
+
+
+        model = build(6)
+        other = build(6)
+    """,
+    # Keras 2 code: `lr=` would stop the build; it is built with kast's safe fix, and the K101 confirmed.
+    "old_keras.py": """\
+        from keras.models import Sequential
+        from keras.layers import Dense
+        from keras.optimizers import Adam
+
+        model = Sequential()
+        model.add(Dense(16, input_dim=8, activation="relu"))
+        model.add(Dense(1))
+        model.compile(optimizer=Adam(lr=0.01), loss="binary_crossentropy")
+    """,
 }
 
 
@@ -347,7 +382,10 @@ def test_every_k1_finding_gets_a_verdict_and_timing_is_reported(verified: tuple[
     [model] = [m for m in report["verification"]["models"] if m["path"] == "true_k101.py"]
     [output] = model["outputs"]
     assert (output["activation"], output["units"], output["shape"]) == ("linear", 1, [1])
-    assert output["range"][0] < 0 or output["range"][1] > 1  # logits, not probabilities
+    assert "range" not in output  # the layer states its activation: no forward probe
+    [probed] = [m for m in report["verification"]["models"] if m["path"] == "subclassed_ops.py"]
+    [output] = probed["outputs"]
+    assert output["units"] == 3 and abs(output["row_sums"][0] - 1) < 1e-5  # call() applies softmax: probed
     assert model["loss"] == {"kind": "string", "name": "binary_crossentropy"}
     assert all(m["seconds"] is not None for m in report["verification"]["models"] if m["built"])
 
@@ -451,6 +489,17 @@ def test_softmax_on_one_unit_is_read_with_a_tolerance(verified: tuple[dict[str, 
     report, _ = verified
     [k902] = [d for d in report["diagnostics"] if d["path"] == "softmax_one.py"]
     assert k902["code"] == "K902" and "K102" in k902["message"]
+
+
+@needs_tensorflow
+def test_trailing_activation_default_losses_and_safe_fixes_get_verdicts(verified: tuple[dict[str, Any], str]) -> None:
+    report, stderr = verified
+    assert found(report, "trailing_activation.py") == [("K104", 7, True)]
+    assert found(report, "default_loss.py") == [("K105", 5, True)]
+    assert found(report, "old_keras.py") == [("K101", 7, True)]
+    [model] = [m for m in report["verification"]["models"] if m["path"] == "old_keras.py"]
+    assert model["built"] and model["fixes"] == ["K501"]
+    assert "old_keras.py:5) built with kast's safe fixes for K501" in stderr
 
 
 def test_measured_activations_allow_float32_rounding() -> None:

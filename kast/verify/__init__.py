@@ -300,7 +300,8 @@ def notes(report: Report, verbose: bool = False) -> list[str]:
             if verbose:
                 guessed = (f" with guessed values for {', '.join(model.placeholders)}: its output width is not "
                            "checked") if model.placeholders else ""
-                lines.append(f"verified {where}{guessed}")
+                fixed = f" built with kast's safe fixes for {', '.join(model.fixes)} applied" if model.fixes else ""
+                lines.append(f"verified {where}{fixed}{guessed}")
             continue
         kind = reason_kind(model.reason or "")
         kinds[kind] = kinds.get(kind, 0) + 1

@@ -32,6 +32,9 @@ from kast.analysis import keras_api
 from kast.verify import known_calls
 
 PLACEHOLDER_VALUE = 8
+# Rows of the forward probe: two show a softmax's rows summing to 1 and a range of values, and keep
+# the probe of a model with large inputs small.
+PROBE_BATCH = 2
 # Layers an output's activation passes through unchanged: kast's own list, and at run time also
 # the layers that only move values around.
 _PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | known_calls.MOVING_LAYERS
@@ -267,17 +270,23 @@ class Session:
     def _inspect(self, model: Any, used: set[str]) -> dict[str, Any]:
         np = self.np
         facts: dict[str, Any] = {}
-        inputs = self._inputs(model, used)
+        layers = self._output_layers(model)
+        symbolic = getattr(model, "outputs", None) or []
+        # The forward probe is for outputs whose activation no layer states (a subclassed call(),
+        # keras.ops applied to the output); where every layer states it, the probe adds nothing.
+        stated = bool(symbolic) and len(layers) == len(symbolic) and all(
+            layer is not None and layer.get("activation") is not None for layer in layers)
+        inputs = None if stated else self._inputs(model, used)
         predictions = None
         if inputs is not None:
             try:
                 predictions = model(inputs, training=False)
             except Exception as exc:  # noqa: BLE001
                 facts["forward_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        facts["probed"] = predictions is not None
         outputs: list[dict[str, Any]] = []
         tensors = predictions if isinstance(predictions, (list, tuple)) else (
             list(predictions.values()) if isinstance(predictions, dict) else [predictions])
-        layers = self._output_layers(model)
         for index, tensor in enumerate(tensors):
             out: dict[str, Any] = {}
             if tensor is not None:
@@ -295,8 +304,9 @@ class Session:
             outputs.append(out)
         if predictions is None:
             outputs = [dict(layer or {}) for layer in layers]
-            for out, tensor in zip(outputs, getattr(model, "outputs", None) or []):
+            for out, tensor in zip(outputs, symbolic):
                 shape = list(tensor.shape)[1:]
+                out["shape"] = [d if isinstance(d, int) else None for d in shape]
                 if shape and shape[-1] is not None:
                     out["units"] = int(shape[-1])
         facts["outputs"] = outputs
@@ -315,12 +325,12 @@ class Session:
             shape = next(iter(shapes.values()), None) if len(shapes) == 1 else None
             if isinstance(shape, (tuple, list)) and len(shape) >= 2 and all(
                     isinstance(d, int) for d in shape[1:]):
-                return rng.normal(0.0, 10.0, size=(32, *shape[1:])).astype("float32")
+                return rng.normal(0.0, 10.0, size=(PROBE_BATCH, *shape[1:])).astype("float32")
             used.add("input shape")
-            return rng.normal(0.0, 10.0, size=(32, PLACEHOLDER_VALUE)).astype("float32")
+            return rng.normal(0.0, 10.0, size=(PROBE_BATCH, PLACEHOLDER_VALUE)).astype("float32")
         arrays = []
         for tensor in symbolic:
-            shape = [32] + [d if d is not None else PLACEHOLDER_VALUE for d in list(tensor.shape)[1:]]
+            shape = [PROBE_BATCH] + [d if d is not None else PLACEHOLDER_VALUE for d in list(tensor.shape)[1:]]
             dtype = str(getattr(tensor, "dtype", "float32"))
             if "int" in dtype:
                 arrays.append(rng.integers(0, 2, size=shape).astype(dtype))

@@ -136,11 +136,35 @@ def _within(inner: Span, outer: Span) -> bool:
         (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 
 
+def _loss_nodes(loss: Value) -> list[cst.CSTNode]:
+    """Where a compiled loss is written: a function's default (`def build(loss="bce")`) included."""
+    if isinstance(loss, Loss):
+        return [loss.node]
+    if isinstance(loss, Sequence):
+        return [node for item in loss.items for node in _loss_nodes(item)]
+    if isinstance(loss, Mapping):
+        return [node for _, item in loss.items for node in _loss_nodes(item)]
+    return []
+
+
+def model_nodes(model: Model) -> list[cst.CSTNode]:
+    """Every node a finding about the model can stand on: the model, its layers, the layers added
+    to it (`model.add(Activation("softmax"))` last), its compile calls and their losses."""
+    nodes: list[cst.CSTNode] = [model.node] + [c.node for c in model.compiles]
+    nodes += [node for c in model.compiles for node in _loss_nodes(c.loss)]
+    nodes += [entry.node for entry in model.entries]
+    for output in model.output_layers() or ():
+        nodes.append(output.node)
+        if isinstance(output.activation, Known) and output.activation.node is not None:
+            nodes.append(output.activation.node)
+        nodes += [layer.node for layer in output.trailing]
+    return nodes
+
+
 def owner(picture: Picture, diagnostic: Diagnostic, models: list[Model]) -> Model | None:
-    """The model a K1 finding is about: the one whose layers or compile call hold its span."""
+    """The model a K1 finding is about: the one whose layers, compile call or loss hold its span."""
     for model in models:
-        nodes: list[cst.CSTNode] = [model.node] + [c.node for c in model.compiles]
-        nodes += [o.node for o in model.output_layers() or ()]
+        nodes = model_nodes(model)
         for span in picture.spans(nodes).values():
             if _within(diagnostic.span, span):
                 return model
