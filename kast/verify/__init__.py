@@ -63,6 +63,7 @@ class Report:
         return {
             "tensorflow": self.versions.get("tensorflow"),
             "keras": self.versions.get("keras"),
+            "tf_keras": self.versions.get("tf_keras"),
             "startup_seconds": None if self.startup_seconds is None else round(self.startup_seconds, 3),
             "seconds": round(self.seconds, 3),
             "models": [
@@ -377,7 +378,8 @@ def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_P
     k901 = BY_CODE["K901"]
     lines = text.splitlines()
     versions = versions or {}
-    made_with = f"Keras {versions.get('keras', '?')}, TensorFlow {versions.get('tensorflow', '?')}"
+    made_with = f"Keras {versions.get('keras', '?')}, TensorFlow {versions.get('tensorflow', '?')}" + (
+        f", tf_keras {versions['tf_keras']} (TF_USE_LEGACY_KERAS)" if versions.get("tf_keras") else "")
     for plan in planned:
         answer = plan.answer
         if answer is None or not judge.error_is_the_scripts(answer) or _guess_reached(plan):

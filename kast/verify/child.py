@@ -156,7 +156,30 @@ class Session:
         self.tf = tensorflow
         self.path = ""
         self.layer_lines: list[tuple[Any, int]] = []
-        self._patch()
+        # Keras 3, and tf_keras (Keras 2) where the script asks for it: TF_USE_LEGACY_KERAS=1
+        # makes tf.keras tf_keras, and a script may import tf_keras itself.
+        self.kerases: list[Any] = []
+        self._patch(keras)
+        self.legacy = os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes")
+        if self.legacy:
+            self._adopt_tf_keras()
+
+    def _adopt_tf_keras(self) -> None:
+        import importlib.util
+
+        if any(k.__name__ == "tf_keras" for k in self.kerases) or importlib.util.find_spec("tf_keras") is None:
+            return
+        import tf_keras
+
+        self._patch(tf_keras)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        found = {"tensorflow": self.tf.__version__, "keras": self.keras.__version__}
+        for module in self.kerases:
+            if module.__name__ == "tf_keras":
+                found["tf_keras"] = module.__version__
+        return found
 
     def _script_line(self) -> int | None:
         frame = sys._getframe(2)
@@ -166,9 +189,9 @@ class Session:
             frame = frame.f_back
         return None
 
-    def _patch(self) -> None:
-        keras = self.keras
+    def _patch(self, keras: Any) -> None:
         session = self
+        self.kerases.append(keras)
 
         def nothing(*args: object, **kwargs: object) -> None:
             return None
@@ -203,7 +226,9 @@ class Session:
         started = time.perf_counter()
         self.path = job["path"]
         self.layer_lines = []
-        self.keras.backend.clear_session()
+        for module in self.kerases:
+            module.backend.clear_session()
+        self.keras = self.kerases[0]
         used: set[str] = set()
         namespace: dict[str, Any] = {"__name__": "__kast_verify__",
                                      "__file__": os.path.join(job.get("folder") or "", os.path.basename(self.path)), "__builtins__": builtins}
@@ -219,7 +244,12 @@ class Session:
         try:
             exec(marshal.loads(bytes.fromhex(job["code"])), namespace)  # noqa: S102 - this is --verify's purpose
             model = namespace.get(job["name"])
-            if not isinstance(model, self.keras.Model):
+            if "tf_keras" in sys.modules:
+                self._adopt_tf_keras()
+            module = next((k for k in self.kerases if isinstance(model, k.Model)), None)
+            if module is not None:
+                self.keras = module  # inspect with the Keras that built it
+            if module is None:
                 answer.update(status="no-model", reason=f"`{job['name']}` is not a Keras model after the build "
                                                         f"({type(model).__name__})")
             else:
@@ -598,7 +628,7 @@ def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int |
         if why_not is not None:
             applied["programs"] = (("no execve (Landlock grants no execute right)" if sandbox.landlock_abi()
                                     else "NOT contained") + f"; no seccomp filter: {why_not}")
-    send({"id": "hello", "ready": True, "tensorflow": session.tf.__version__, "keras": session.keras.__version__,
+    send({"id": "hello", "ready": True, **session.versions,
           "startup": round(time.perf_counter() - started, 3), "layers": applied})
     stream = os.fdopen(requests, "r", encoding="utf-8")
     for line in stream:

@@ -198,8 +198,8 @@ class Pool:
             self.starts += 1
             if self.startup_seconds is None:
                 self.startup_seconds = time.perf_counter() - started
-                self.versions = {"tensorflow": str(self.child.hello.get("tensorflow")),
-                                 "keras": str(self.child.hello.get("keras"))}
+                self.versions = {name: str(self.child.hello[name]) for name in ("tensorflow", "keras", "tf_keras")
+                                 if self.child.hello.get(name)}
                 self.layers = dict(self.child.hello.get("layers") or {})
         return self.child.ask(job)
 
