@@ -284,6 +284,16 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     folder = tmp_path_factory.mktemp("verify")
     for name, source in SCRIPTS.items():
         (folder / name).write_text(textwrap.dedent(source))
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# A model that cannot be built"),
+        nbformat.v4.new_code_cell("import keras\nfrom keras import layers"),
+        nbformat.v4.new_code_cell("model = keras.Sequential([\n    keras.Input((16,)),\n    layers.Dense(32),\n"
+                                  "    layers.Conv2D(8, 3),\n])\nmodel.compile(loss='mse')"),
+    ]
+    nbformat.write(notebook, str(folder / "broken.ipynb"))
     for rule in (BY_CODE["K901"], BY_CODE["K902"]):
         for kind, examples in (("fires", rule.fires), ("silent", rule.silent)):
             for index, source in enumerate(examples):
@@ -500,6 +510,15 @@ def test_trailing_activation_default_losses_and_safe_fixes_get_verdicts(verified
     [model] = [m for m in report["verification"]["models"] if m["path"] == "old_keras.py"]
     assert model["built"] and model["fixes"] == ["K501"]
     assert "old_keras.py:5) built with kast's safe fixes for K501" in stderr
+
+
+@needs_tensorflow
+def test_notebooks_are_verified_with_findings_in_their_cells(verified: tuple[dict[str, Any], str]) -> None:
+    report, _ = verified
+    [k901] = [d for d in report["diagnostics"] if d["path"] == "broken.ipynb"]
+    assert (k901["code"], k901["cell"], k901["line"]) == ("K901", 3, 4)
+    [model] = [m for m in report["verification"]["models"] if m["path"] == "broken.ipynb"]
+    assert (model["cell"], model["line"]) == (3, 1)
 
 
 def test_measured_activations_allow_float32_rounding() -> None:

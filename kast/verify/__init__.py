@@ -46,6 +46,7 @@ class ModelReport:
     seconds: float | None = None
     outputs: list[dict[str, Any]] = field(default_factory=list)  # activation, units, shape, range, row sums
     loss: Any = None  # the compiled loss as the built model has it
+    cell: int | None = None  # a notebook's code cell (1-based) that holds `line`
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Report:
             "startup_seconds": None if self.startup_seconds is None else round(self.startup_seconds, 3),
             "seconds": round(self.seconds, 3),
             "models": [
-                {"path": m.path, "line": m.line, "name": m.name, "built": m.built, "reason": m.reason,
+                {"path": m.path, "line": m.line, "cell": m.cell, "name": m.name, "built": m.built, "reason": m.reason,
                  "placeholders": m.placeholders, "fixes": m.fixes, "seconds": m.seconds, "outputs": m.outputs, "loss": m.loss}
                 for m in self.models
             ],
@@ -194,15 +195,15 @@ def _guess_reached(plan: _Planned) -> str | None:
 
 
 def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Report, limit: float,
-                 answers: dict[str, dict[str, Any]]) -> None:
+                 answers: dict[str, dict[str, Any]], notebook: bool = False) -> None:
     import libcst as cst
 
     from kast.analysis.interpreter import build_picture
 
-    if result.path.endswith(".ipynb"):
-        report.skipped.append(f"{result.path}: notebooks are not verified (their models are checked statically)")
-        return
     if result.internal_error:
+        return
+    if result.path.endswith(".ipynb") and not notebook:
+        _verify_notebook(result, text, settings, pool, report, limit, answers)
         return
     if any(d.code == "K000" for d in result.diagnostics):
         return
@@ -236,7 +237,62 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
             outputs=list((plan.answer or {}).get("outputs") or []),
             loss=(plan.answer or {}).get("loss"),
         ))
-    _judge(result, text, settings, picture, planned, pool.versions)
+    _judge(result, text, settings, picture, planned, pool.versions, notebook)
+
+
+def _verify_notebook(result: Any, text: str, settings: Any, pool: Any, report: Report, limit: float,
+                     answers: dict[str, dict[str, Any]]) -> None:
+    """A notebook's code cells, joined as kast lints them, verified as one script; findings back in cells."""
+    from kast.core import SourceError
+    from kast.notebook import read_code_cells
+
+    if any(d.code == "K000" for d in result.diagnostics):
+        return
+    try:
+        cells = read_code_cells(text.encode("utf-8", "surrogateescape"))
+    except (SourceError, ValueError, RecursionError):
+        return
+    if not cells:
+        return
+    script = "".join(cell.python for cell in cells)
+    first = {cell.number: cell.first_line for cell in cells}
+
+    def to_script(span: Any, cell: int | None) -> Any:
+        shift = first.get(cell, 1) - 1 if cell is not None else 0
+        return replace(span, line=span.line + shift, end_line=span.end_line + shift)
+
+    def to_cell(span: Any) -> tuple[Any, int | None]:
+        cell = max((c for c in cells if c.first_line <= span.line), key=lambda c: c.first_line, default=cells[0])
+        shift = cell.first_line - 1
+        return replace(span, line=span.line - shift, end_line=max(span.end_line - shift, 1)), cell.number
+
+    result.diagnostics = [
+        replace(d, span=to_script(d.span, d.cell), cell=None,
+                related=tuple(replace(r, span=to_script(r.span, r.cell), cell=None) for r in d.related))
+        for d in result.diagnostics]
+    known = len(report.models)
+    try:
+        _verify_file(result, script, settings, pool, report, limit, answers, notebook=True)
+    finally:
+        placed = []
+        for d in result.diagnostics:
+            span, cell = to_cell(d.span)
+            related = tuple(replace(r, span=to_cell(r.span)[0], cell=to_cell(r.span)[1]) for r in d.related)
+            placed.append(replace(d, span=span, cell=cell, related=related))
+        result.diagnostics = placed
+        shown = {d.cell for d in placed} - {None}
+        if shown:
+            result.cell_sources = {cell.number: cell.source for cell in cells if cell.number in shown}
+        for model in report.models[known:]:
+            span, cell = to_cell(replace(placed[0].span if placed else _one_line(), line=model.line,
+                                         end_line=model.line))
+            model.line, model.cell = span.line, cell
+
+
+def _one_line() -> Any:
+    from kast.diagnostics import Span
+
+    return Span(1, 0, 1, 0)
 
 
 REFUSED = "refused by the sandbox"
@@ -296,7 +352,7 @@ def notes(report: Report, verbose: bool = False) -> list[str]:
             lines.append(note)
     kinds: dict[str, int] = {}
     for model in report.models:
-        where = f"`{model.name}` ({model.path}:{model.line})"
+        where = f"`{model.name}` ({model.path}:{f'cell {model.cell}:' if model.cell else ''}{model.line})"
         if model.built:
             if verbose:
                 guessed = (f" with guessed values for {', '.join(model.placeholders)}: its output width is not "
@@ -335,7 +391,7 @@ def _span_text(lines: list[str], span: Any) -> str:
 
 
 def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_Planned],
-           versions: dict[str, str] | None = None) -> None:
+           versions: dict[str, str] | None = None, notebook: bool = False) -> None:
     from kast.core import judge as run_rules
     from kast.diagnostics import Span
     from kast.rules import BY_CODE, RULES
@@ -410,7 +466,7 @@ def _judge(result: Any, text: str, settings: Any, picture: Any, planned: list[_P
         from kast.suppress import apply
 
         added = apply(text, added)
-    if added:
+    if added and not notebook:
         result.source = result.source or text
     result.diagnostics = sorted(diagnostics + added, key=lambda d: d.sort_key)
 
