@@ -400,3 +400,37 @@ def test_a_forked_grandchild_eating_memory_is_killed_with_the_tree(tmp_path: Pat
     [model] = json.loads(proc.stdout)["verification"]["models"]
     assert not model["built"] and "more than 1500 MB" in model["reason"]
     assert survivors(tmp_path / "temp") == []
+
+
+@needs_layers
+def test_killing_kast_kills_the_child(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "temp").mkdir()
+    text = _script("""\
+        while True:
+            time.sleep(3600)
+    """, tmp_path, [], (1, 1))
+    (tmp_path / "scripts" / "sleeper.py").write_text(text)
+    environment = {**os.environ, "TMPDIR": str(tmp_path / "temp"), "KAST_CACHE_DIR": str(tmp_path / "cache")}
+    kast = subprocess.Popen([sys.executable, "-m", "kast", "lint", "--verify", "--no-cache", "."],
+                            cwd=tmp_path / "scripts", env=environment, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        # Wait (bounded) until the child has started its build: a process working in kast's temporary folder.
+        deadline = time.monotonic() + 300
+        while not survivors(tmp_path / "temp") and time.monotonic() < deadline and kast.poll() is None:
+            time.sleep(0.1)
+        assert survivors(tmp_path / "temp"), "the child never started"
+        kast.send_signal(signal.SIGKILL)
+        kast.wait()
+        deadline = time.monotonic() + 60
+        while survivors(tmp_path / "temp") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert survivors(tmp_path / "temp") == []
+    finally:
+        if kast.poll() is None:
+            kast.kill()
+            kast.wait()

@@ -77,6 +77,9 @@ class Report:
 
 def missing() -> str | None:
     """Why --verify cannot run here (TensorFlow not installed), or None.  Imports nothing."""
+    if sys.platform == "win32":
+        # The child's private answer channel is a pipe passed by descriptor, which Windows has not.
+        return "--verify is not available on Windows: run it under WSL or on Linux"
     if importlib.util.find_spec("tensorflow") is None:
         return f"--verify needs TensorFlow, which is not installed; install it with: {INSTALL_HINT}"
     return None
