@@ -595,12 +595,14 @@ def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int |
         answers.write(json.dumps({**message, "nonce": nonce}) + "\n")
         answers.flush()
 
+    confining = time.perf_counter()
     try:
         applied = _confine(config, alive, namespaces) if not config.get("unconfined") else {
             "environment": "allow-list, fresh temporary folder (the child is otherwise unconfined)"}
     except BaseException as exc:  # noqa: BLE001 - say why, then stop
         send({"id": "hello", "ready": False, "error": f"confining the child failed: {type(exc).__name__}: {exc}"})
         return
+    confine_seconds = time.perf_counter() - confining
     quiet = os.open(os.devnull, os.O_RDWR)
     os.dup2(quiet, 0)
     if not os.environ.get("KAST_VERIFY_DEBUG"):
@@ -620,7 +622,9 @@ def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int |
         why_not = sandbox.seccomp_available()
         if why_not is None:
             try:
+                loading = time.perf_counter()
                 sandbox.load_seccomp()
+                confine_seconds += time.perf_counter() - loading
                 applied["programs"] = "no execve (Landlock grants no execute right; seccomp refuses execve)"
                 applied["network"] += "; seccomp refuses socket() of every family"
             except (OSError, RuntimeError, ValueError) as exc:
@@ -629,7 +633,8 @@ def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int |
             applied["programs"] = (("no execve (Landlock grants no execute right)" if sandbox.landlock_abi()
                                     else "NOT contained") + f"; no seccomp filter: {why_not}")
     send({"id": "hello", "ready": True, **session.versions,
-          "startup": round(time.perf_counter() - started, 3), "layers": applied})
+          "startup": round(time.perf_counter() - started, 3), "confine_seconds": round(confine_seconds, 4),
+          "layers": applied})
     stream = os.fdopen(requests, "r", encoding="utf-8")
     for line in stream:
         if not line.strip():

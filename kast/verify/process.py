@@ -201,6 +201,9 @@ class Pool:
                 self.versions = {name: str(self.child.hello[name]) for name in ("tensorflow", "keras", "tf_keras")
                                  if self.child.hello.get(name)}
                 self.layers = dict(self.child.hello.get("layers") or {})
+                if self.child.hello.get("confine_seconds") is not None:
+                    self.layers["cost"] = (f"{1000 * float(self.child.hello['confine_seconds']):.0f} ms to apply "
+                                           "these layers in the child")
         return self.child.ask(job)
 
     def close(self) -> None:
