@@ -362,18 +362,23 @@ def test_each_attack_is_one_clear_line_and_the_layers_are_listed(attacked: dict[
         assert f"kast: sandbox: {layer}:" in stderr
 
 
-@needs_layers
-def test_sleeping_forever_with_alarms_ignored_is_killed(tmp_path: Path) -> None:
+def lone_script(tmp_path: Path, name: str, attack: str) -> Path:
+    """One hostile script in `tmp_path/scripts`, with `tmp_path/temp` for kast's temporary folders."""
     (tmp_path / "scripts").mkdir()
     (tmp_path / "temp").mkdir()
-    text = _script("""\
+    (tmp_path / "scripts" / name).write_text(_script(attack, tmp_path, [], (1, 1)))
+    return tmp_path / "scripts"
+
+
+@needs_layers
+def test_sleeping_forever_with_alarms_ignored_is_killed(tmp_path: Path) -> None:
+    scripts = lone_script(tmp_path, "sleeper.py", """\
         signal.signal(signal.SIGALRM, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
         while True:
             time.sleep(3600)
-    """, tmp_path, [], (1, 1))
-    (tmp_path / "scripts" / "sleeper.py").write_text(text)
-    proc = run_kast(tmp_path / "scripts", tmp_path, tmp_path / "temp", "--verify-timeout", "1")
+    """)
+    proc = run_kast(scripts, tmp_path, tmp_path / "temp", "--verify-timeout", "1")
     report = json.loads(proc.stdout)
     [model] = report["verification"]["models"]
     assert not model["built"] and "no answer within" in model["reason"]
@@ -383,9 +388,7 @@ def test_sleeping_forever_with_alarms_ignored_is_killed(tmp_path: Path) -> None:
 
 @needs_layers
 def test_a_forked_grandchild_eating_memory_is_killed_with_the_tree(tmp_path: Path) -> None:
-    (tmp_path / "scripts").mkdir()
-    (tmp_path / "temp").mkdir()
-    text = _script("""\
+    scripts = lone_script(tmp_path, "hoarder.py", """\
         if os.fork() == 0:
             if os.fork() == 0:
                 os.setsid()
@@ -393,9 +396,8 @@ def test_a_forked_grandchild_eating_memory_is_killed_with_the_tree(tmp_path: Pat
                 time.sleep(3600)
             os._exit(0)
         time.sleep(3600)
-    """, tmp_path, [], (1, 1))
-    (tmp_path / "scripts" / "hoarder.py").write_text(text)
-    proc = run_kast(tmp_path / "scripts", tmp_path, tmp_path / "temp", "--verify-timeout", "600",
+    """)
+    proc = run_kast(scripts, tmp_path, tmp_path / "temp", "--verify-timeout", "600",
                     KAST_VERIFY_MEMORY_MB="1500")
     [model] = json.loads(proc.stdout)["verification"]["models"]
     assert not model["built"] and "more than 1500 MB" in model["reason"]
@@ -407,16 +409,13 @@ def test_killing_kast_kills_the_child(tmp_path: Path) -> None:
     import signal
     import time
 
-    (tmp_path / "scripts").mkdir()
-    (tmp_path / "temp").mkdir()
-    text = _script("""\
+    scripts = lone_script(tmp_path, "sleeper.py", """\
         while True:
             time.sleep(3600)
-    """, tmp_path, [], (1, 1))
-    (tmp_path / "scripts" / "sleeper.py").write_text(text)
+    """)
     environment = {**os.environ, "TMPDIR": str(tmp_path / "temp"), "KAST_CACHE_DIR": str(tmp_path / "cache")}
     kast = subprocess.Popen([sys.executable, "-m", "kast", "lint", "--verify", "--no-cache", "."],
-                            cwd=tmp_path / "scripts", env=environment, stdout=subprocess.DEVNULL,
+                            cwd=scripts, env=environment, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         # Wait (bounded) until the child has started its build: a process working in kast's temporary folder.

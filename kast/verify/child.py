@@ -182,7 +182,7 @@ class Session:
         return found
 
     def _script_line(self) -> int | None:
-        frame = sys._getframe(2)
+        frame: Any = sys._getframe(2)
         while frame is not None:
             if frame.f_code.co_filename == self.path:
                 return frame.f_lineno
@@ -329,8 +329,9 @@ class Session:
                 if values.ndim >= 2:
                     sums = values.sum(axis=-1)
                     out["row_sums"] = [float(sums.min()), float(sums.max())]
-            if index < len(layers) and layers[index] is not None:
-                out.update(layers[index])
+            layer = layers[index] if index < len(layers) else None
+            if layer is not None:
+                out.update(layer)
             outputs.append(out)
         if predictions is None:
             outputs = [dict(layer or {}) for layer in layers]

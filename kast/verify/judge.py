@@ -24,7 +24,7 @@ import libcst as cst
 from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Loss, Model, OutputLayer
 from kast.analysis.picture import Picture
-from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Known, Mapping, Sequence, Value
+from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Fact, Known, Mapping, Sequence, Value
 from kast.diagnostics import Diagnostic, Span
 
 # Row sums this close to 1 mean a softmax.
@@ -80,6 +80,7 @@ def runtime_outputs(model: Model, answer: dict[str, Any]) -> tuple[OutputLayer, 
         name = _activation(out)
         activation_node = (before.activation.node if before is not None and isinstance(before.activation, Known)
                            else None) or node
+        units: Fact[int]
         if "units" in out and trusted_width:
             units = Known(int(out["units"]), node)
         else:
