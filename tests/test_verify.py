@@ -648,3 +648,24 @@ def test_slice_opens_main_function_and_main_guard_and_with_blocks() -> None:
     """)
     assert lines == [1, 7, 8]  # the `with` header is not run: its body is
     assert placeholders == ["args"]
+
+
+def test_no_pretrained_weights_are_downloaded_however_weights_is_given() -> None:
+    import ast
+
+    from kast.verify.slicer import _NoDownloads
+
+    text = textwrap.dedent("""\
+        from tensorflow import keras
+        a = keras.applications.ResNet50(include_top=False)
+        b = keras.applications.MobileNetV2(True, "imagenet")
+        c = keras.applications.EfficientNetB0(weights="imagenet", include_top=False)
+        x = keras.applications.resnet50.preprocess_input(a)
+    """)
+    tree = _NoDownloads({"keras": "tensorflow.keras"}).visit(ast.parse(text))
+    assert ast.unparse(tree).splitlines()[1:] == [
+        "a = keras.applications.ResNet50(include_top=False, weights=None)",
+        "b = keras.applications.MobileNetV2(True, None)",
+        "c = keras.applications.EfficientNetB0(weights=None, include_top=False)",
+        "x = keras.applications.resnet50.preprocess_input(a)",
+    ]

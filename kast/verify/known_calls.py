@@ -66,9 +66,10 @@ MUTATING_METHODS = frozenset({
     "build_vocab", "__setitem__",
 })
 
-# Modules whose import never fails where --verify runs (it installs them): their imports are
-# left as they are; every other import is guarded, and a missing module becomes a placeholder.
-ALWAYS_INSTALLED = ("keras", "tensorflow", "tf_keras", "numpy", "__future__")
+# Modules whose import never fails where --verify runs (it installs them): `import keras` is left
+# as it is; every other import (a submodule of these included: `tensorflow.keras.optimizers.experimental`
+# is gone from Keras 3) is guarded, and a missing module becomes a placeholder.
+ALWAYS_INSTALLED = ("keras", "tensorflow", "numpy", "__future__")
 
 # Model methods the child turns into no-ops, and those it refuses (needs data, or writes).
 NO_OP_MODEL_METHODS = ("fit", "fit_generator", "train_on_batch", "save", "save_weights", "load_weights", "export")

@@ -322,12 +322,12 @@ class _GuardedImports(ast.NodeTransformer):
     """
 
     def visit_Import(self, node: ast.Import) -> ast.AST:
-        if all(alias.name.split(".")[0] in known_calls.ALWAYS_INSTALLED for alias in node.names):
+        if all(alias.name in known_calls.ALWAYS_INSTALLED for alias in node.names):
             return node
         return self._guard(node, [alias.asname or alias.name.split(".")[0] for alias in node.names])
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
-        if node.level or not node.module or node.module.split(".")[0] in known_calls.ALWAYS_INSTALLED \
+        if node.level or not node.module or node.module == "__future__" \
                 or any(alias.name == "*" for alias in node.names):
             return node
         return self._guard(node, [alias.asname or alias.name for alias in node.names])
@@ -350,7 +350,12 @@ class _GuardedImports(ast.NodeTransformer):
 
 
 class _NoDownloads(ast.NodeTransformer):
-    """`weights="imagenet"` -> `weights=None` in keras.applications calls: nothing is downloaded."""
+    """`weights=None` in every keras.applications model: nothing is downloaded.
+
+    Given by keyword, by position (the second argument, after `include_top`),
+    or not at all (the default is "imagenet"): the model constructors are the
+    capitalised names (`ResNet50`, `MobileNetV2`), not `preprocess_input`.
+    """
 
     def __init__(self, aliases: dict[str, str]) -> None:
         self.aliases = aliases
@@ -358,10 +363,18 @@ class _NoDownloads(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         dotted = _dotted(node.func)
-        if dotted and ".applications" in "." + _full_name(dotted, self.aliases):
+        if not dotted or ".applications" not in "." + _full_name(dotted, self.aliases) \
+                or not dotted.rsplit(".", 1)[-1][:1].isupper():
+            return node
+        none = ast.copy_location(ast.Constant(None), node)
+        if any(keyword.arg == "weights" for keyword in node.keywords):
             for keyword in node.keywords:
                 if keyword.arg == "weights":
-                    keyword.value = ast.copy_location(ast.Constant(None), keyword.value)
+                    keyword.value = none
+        elif len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+            node.args[1] = none
+        elif not any(keyword.arg is None for keyword in node.keywords):
+            node.keywords.append(ast.keyword(arg="weights", value=none))
         return node
 
 
@@ -440,6 +453,9 @@ def _backward(units: list[_Unit], anchors: set[int], last: int,
     wanted: set[str] = set()
     placeholders: set[str] = set()
     guessed: set[str] = set()
+    # A statement that calls `keras.utils.set_random_seed` or `np.random.shuffle` does not make
+    # the module a guess: only objects the script made are changed in place.
+    modules = set().union(*(u.defines for u in units if isinstance(u.stmt, (ast.Import, ast.ImportFrom))))
     for index in range(last, -1, -1):
         unit = units[index]
         if index in anchors:
@@ -459,7 +475,7 @@ def _backward(units: list[_Unit], anchors: set[int], last: int,
             placeholders |= provides
             wanted -= provides
             # `x = set()` still runs, but the loop or `.apply(x.update)` that fills it does not.
-            guessed |= changes - provides
+            guessed |= changes - provides - modules
     # Module attributes (`__file__`, `__name__`) are set by the child, as Python sets them.
     placeholders |= {name for name in wanted if name not in _BUILTINS and not (name.startswith("__")
                                                                                  and name.endswith("__"))}
