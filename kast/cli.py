@@ -153,7 +153,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
         if diff:
             sys.exit(1 if fixing.files else 0)
     results = [result for result, _ in checked]
-    verification = _verify(checked, verify_timeout, verbose) if verify else None
+    verification = _verify(checked, verify_timeout, verbose, _verify_cache(no_cache, cache_dir, project.path)) \
+        if verify else None
     can_refute = verify_can_refute or project.verify_can_refute
 
     output_format = output_format or project.output_format or "full"
@@ -288,7 +289,19 @@ class Checked(NamedTuple):
     settings: "Settings"
 
 
-def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float, verbose: bool) -> dict[str, object]:
+def _verify_cache(no_cache: bool, cache_dir: str | None, project_config: "Path | None") -> "Path | None":
+    """The cache folder --verify keeps its answers in (as the lint cache's), or None with --no-cache."""
+    from pathlib import Path
+
+    from kast.cache import DEFAULT_DIR
+
+    if no_cache:
+        return None
+    return Path(cache_dir) if cache_dir else (project_config.parent if project_config else Path.cwd()) / DEFAULT_DIR
+
+
+def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float, verbose: bool,
+            cache_folder: "Path | None" = None) -> dict[str, object]:
     """Run the runtime verifier over the checked files; its report for JSON, and notes on stderr."""
     from kast.core import SourceError, decode_source
     from kast.verify import notes, verify
@@ -301,7 +314,7 @@ def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float, verb
         except (OSError, SourceError):
             continue
     try:
-        report = verify(items, time_limit)
+        report = verify(items, time_limit, cache_folder)
     except RuntimeError as exc:
         raise ConfigProblem(str(exc)) from None
     for line in notes(report, verbose):
