@@ -669,3 +669,17 @@ def test_no_pretrained_weights_are_downloaded_however_weights_is_given() -> None
         "c = keras.applications.EfficientNetB0(weights=None, include_top=False)",
         "x = keras.applications.resnet50.preprocess_input(a)",
     ]
+
+
+@needs_tensorflow
+def test_answers_are_cached_by_slice_content(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text(textwrap.dedent(SCRIPTS["builder_args.py"]))
+    first = json.loads(kast("lint", "--verify", "--output-format", "json", "train.py", cwd=tmp_path).stdout)
+    again = json.loads(kast("lint", "--verify", "--output-format", "json", "train.py", cwd=tmp_path).stdout)
+    assert first["verification"]["cached"] == 0 and again["verification"]["cached"] == 1
+    assert again["verification"]["startup_seconds"] is None  # TensorFlow was not started
+    assert found(again, "train.py") == found(first, "train.py") == [("K102", 4, True), ("K103", 5, True)]
+    # A changed slice is built again.
+    (tmp_path / "train.py").write_text(textwrap.dedent(SCRIPTS["builder_args.py"]).replace("20", "21"))
+    changed = json.loads(kast("lint", "--verify", "--output-format", "json", "train.py", cwd=tmp_path).stdout)
+    assert changed["verification"]["cached"] == 0

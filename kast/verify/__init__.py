@@ -59,6 +59,7 @@ class Report:
     seconds: float = 0.0
     skipped: list[str] = field(default_factory=list)  # files not verified, and why
     layers: dict[str, str] = field(default_factory=dict)  # the child's confinement, layer by layer
+    cached: int = 0  # answers read from the cache instead of building
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Report:
             "tf_keras": self.versions.get("tf_keras"),
             "startup_seconds": None if self.startup_seconds is None else round(self.startup_seconds, 3),
             "seconds": round(self.seconds, 3),
+            "cached": self.cached,
             "models": [
                 {"path": m.path, "line": m.line, "cell": m.cell, "name": m.name, "built": m.built, "reason": m.reason,
                  "placeholders": m.placeholders, "fixes": m.fixes, "seconds": m.seconds, "outputs": m.outputs, "loss": m.loss}
@@ -125,8 +127,11 @@ def _safe_fixed(result: Any, text: str, settings: Any) -> tuple[str, list[str]]:
     return outcome.text, sorted({d.code for d in outcome.fixed})
 
 
-def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -> Report:
-    """Verify the models of each (FileResult, source text, Settings); updates the results in place."""
+def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None,
+           cache_folder: Any = None) -> Report:
+    """Verify the models of each (FileResult, source text, Settings); updates the results in place.
+
+    With `cache_folder`, answers are kept there by slice content (`kast.verify.cache`)."""
     from kast.verify.process import TIME_LIMIT, ChildFailed, Pool
 
     started = time.perf_counter()
@@ -137,6 +142,10 @@ def verify(items: list[tuple[Any, str, Any]], time_limit: float | None = None) -
     limit = time_limit or TIME_LIMIT
     try:
         answers: dict[str, dict[str, Any]] = {}
+        if cache_folder is not None:
+            from kast.verify.cache import AnswerCache
+
+            pool.cache = AnswerCache(cache_folder)
         for result, text, settings in items:
             _verify_file(result, text, settings, pool, report, limit, answers)
     except ChildFailed as exc:
@@ -228,7 +237,14 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
             plan.job["fixes"] = fixes
             key = _job_key(plan.job)
             if key not in answers:
-                answers[key] = pool.ask(plan.job)
+                cached = pool.cache.get(key) if pool.cache is not None else None
+                if cached is not None:
+                    report.cached += 1
+                    answers[key] = cached
+                else:
+                    answers[key] = pool.ask(plan.job)
+                    if pool.cache is not None:
+                        pool.cache.put(key, answers[key])
             plan.answer = dict(answers[key])
             if plan.answer.get("status") != "built":
                 plan.reason = _guess_reached(plan) or plan.answer.get("reason") or _error_text(plan.answer)
@@ -374,6 +390,7 @@ def notes(report: Report, verbose: bool = False) -> list[str]:
     lines.append(f"--verify: {len(report.models)} model{'s' if len(report.models) != 1 else ''} in {files} "
                  f"file{'s' if files != 1 else ''}, {built} built"
                  + (f", {len(report.models) - built} not verified ({by_reason})" if by_reason else "")
+                 + (f", {report.cached} from the cache" if report.cached else "")
                  + f", {report.seconds:.1f} s{startup}" + ("" if verbose else " (details with -v)"))
     return lines
 

@@ -188,6 +188,7 @@ class Pool:
         self.versions: dict[str, str] = {}
         self.layers: dict[str, str] = {}
         self.starts = 0
+        self.cache: Any = None  # kast.verify.cache.AnswerCache, when the run has a cache
 
     def ask(self, job: dict[str, Any]) -> dict[str, Any]:
         if self.child is None or not self.child.alive:
