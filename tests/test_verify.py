@@ -683,3 +683,43 @@ def test_answers_are_cached_by_slice_content(tmp_path: Path) -> None:
     (tmp_path / "train.py").write_text(textwrap.dedent(SCRIPTS["builder_args.py"]).replace("20", "21"))
     changed = json.loads(kast("lint", "--verify", "--output-format", "json", "train.py", cwd=tmp_path).stdout)
     assert changed["verification"]["cached"] == 0
+
+
+def test_placeholders_are_scalars_to_numpy_and_finite_sequences() -> None:
+    np = pytest.importorskip("numpy")
+
+    from kast.verify.child import PLACEHOLDER_VALUE, Placeholder
+
+    used: set[str] = set()
+    x = Placeholder("X", used)
+    assert np.asarray(x).shape == () and int(np.asarray(x)) == PLACEHOLDER_VALUE
+    items = []
+    index = 0
+    while True:  # how TensorFlow walks a nested sequence: index until IndexError
+        try:
+            items.append(x[index])
+        except IndexError:
+            break
+        index += 1
+    assert len(items) == PLACEHOLDER_VALUE and used == {"X"}
+
+
+def test_a_time_limit_wrapped_in_another_error_is_a_time_out() -> None:
+    from kast.verify.child import TimeLimit, _is_time_limit
+
+    try:
+        try:
+            raise TimeLimit()
+        except BaseException as exc:
+            raise ValueError("Exception encountered when calling layer 'dense': TimeLimit()") from exc
+    except ValueError as wrapped:
+        assert _is_time_limit(wrapped)
+    assert not _is_time_limit(ValueError("Cannot convert '1024' to a shape."))
+
+
+def test_a_static_error_is_confirmed_only_when_keras_names_its_argument() -> None:
+    from kast.verify import _names_argument
+
+    message = "Unrecognized keyword arguments passed to Dense: {'activaton': 'relu'}"
+    assert _names_argument(message, 'activaton="relu"')
+    assert not _names_argument(message, "units=10")
