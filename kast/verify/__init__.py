@@ -10,7 +10,8 @@ For each model of the static picture:
    constants, helpers, the model's own statements; never data loading, fit,
    predict, I/O or plotting; unknown values become placeholders);
 2. `process` runs the slices in one child process (TensorFlow imported once,
-   CPU only, silenced, time- and memory-limited);
+   CPU only, silenced, time- and memory-limited), which `sandbox` confines by
+   the operating system's own means (namespaces, rlimits, Landlock, seccomp);
 3. `judge` puts the built model's real output and loss into the picture and
    lets the K1 rules judge again: each K1 finding is confirmed or refuted,
    K902 reports what only the built model shows, K901 a build that fails.

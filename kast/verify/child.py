@@ -1,17 +1,21 @@
 """The verifier's child process: TensorFlow imported once, then one model built per request.
 
-Run as `python -m kast.verify.child` by `kast.verify.process`; never imported
-by the static path.  It speaks JSON lines: the first line it writes says
-whether TensorFlow could be imported (and how long that took); then, for each
-request line (a slice compiled by `kast.verify.slicer`), one answer line.
+Run as `python -m kast.verify.child REQUESTS ANSWERS PARENT` by
+`kast.verify.process`; never imported by the static path.  It reads JSON
+lines from the REQUESTS pipe (first the run's settings and nonce, then one
+slice compiled by `kast.verify.slicer` per line) and writes JSON lines to the
+ANSWERS pipe: first whether TensorFlow could be imported (with the layers of
+confinement it got), then one answer per request, each with the nonce.
 
-What it does to keep the user's code in bounds:
-- CPU only, TensorFlow's logs silenced, standard output and error sent to
-  /dev/null (answers go over a private copy of the original stdout);
+It runs in two stages (see `_launcher`): the kernel confines the second one
+(`kast.verify.sandbox`) before it imports TensorFlow or runs any of the
+script.  Beyond that:
+- CPU only, TensorFlow's logs silenced, standard input, output and error on
+  /dev/null;
 - `fit` and friends do nothing, `predict` / `evaluate` refuse, nothing is
-  saved, downloaded or connected to;
+  saved or downloaded;
 - a time limit per model (SIGALRM); the parent adds a hard limit and a memory
-  limit and restarts this process if it dies.
+  limit over the whole process tree and replaces the child if it dies.
 """
 
 from __future__ import annotations
@@ -640,11 +644,12 @@ def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int |
     for line in stream:
         if not line.strip():
             continue
+        job: dict[str, Any] = {}
         try:
             job = json.loads(line)
             send(session.run(job))
         except BaseException as exc:  # noqa: BLE001 - the protocol must go on
-            send({"id": None, "status": "error", "reason": f"verifier error: {type(exc).__name__}"})
+            send({"id": job.get("id"), "status": "error", "reason": f"verifier error: {type(exc).__name__}"})
 
 
 def main() -> None:

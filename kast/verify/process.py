@@ -1,10 +1,11 @@
 """The parent's side of the verifier: start the child, send slices, read answers, enforce limits.
 
 One child per kast run imports TensorFlow once.  Each request has a time
-limit (the child's own alarm, then a hard kill here) and the child's resident
-memory is watched while it works; a child that is killed, crashes or exits is
-replaced for the requests that remain, and the request it was on gets a
-"could not verify" answer.
+limit (the child's own alarm, then a hard kill here) and the memory of the
+child's whole process tree is watched while it works; a child that is killed,
+crashes, exits or writes what it should not is killed with every process it
+started and replaced for the requests that remain, and the request it was on
+gets a "could not verify" answer.
 """
 
 from __future__ import annotations
