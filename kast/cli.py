@@ -98,7 +98,13 @@ def main() -> None:
               help="Build each model with TensorFlow to confirm or refute the findings. This RUNS PARTS OF YOUR "
                    "SCRIPTS (imports, helpers, the statements that build each model) in a child process; "
                    f"needs `pip install '{DISTRIBUTION}[verify]'`.")
-@click.option("--show-refuted", is_flag=True, help="With --verify: also show findings the built model refutes.")
+@click.option("--show-refuted", is_flag=True, hidden=True,
+              help="Accepted for compatibility: refuted findings are always shown, marked refuted.")
+@click.option("--verify-can-refute", is_flag=True,
+              help="With --verify: a finding the built model refutes no longer fails the run (config key "
+                   "verify-can-refute).  Off by default: the script's own code runs in the build and could "
+                   "fake a refutation.")
+@click.option("-v", "--verbose", is_flag=True, help="With --verify: the sandbox's layers and every model's outcome.")
 @click.option("--verify-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="With --verify: seconds one model may take to build.")
 def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, select: tuple[str, ...],
@@ -107,7 +113,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
          exclude: tuple[str, ...], extend_exclude: tuple[str, ...], respect_gitignore: bool | None,
          force_exclude: bool | None, stdin_filename: str | None, jobs: int | None, no_cache: bool,
          cache_dir: str | None, apply_fix: bool, unsafe_fixes: bool, diff: bool, exit_non_zero_on_fix: bool,
-         verify: bool, show_refuted: bool, verify_timeout: float) -> None:
+         verify: bool, show_refuted: bool, verify_timeout: float, verify_can_refute: bool, verbose: bool) -> None:
     """Check Keras training scripts (files or folders; default: the current folder; `-`: standard input)."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     from pathlib import Path
@@ -156,13 +162,12 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
         if diff:
             sys.exit(1 if fixing.files else 0)
     results = [result for result, _ in checked]
-    verification = _verify(checked, verify_timeout) if verify else None
+    verification = _verify(checked, verify_timeout, verbose, _verify_cache(no_cache, cache_dir, project.path)) \
+        if verify else None
+    can_refute = verify_can_refute or project.verify_can_refute
 
     output_format = output_format or project.output_format or "full"
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
-    if not show_refuted and output_format not in ("json", "json-lines"):
-        # A finding the built model refutes is kept in JSON (verified: false), hidden elsewhere.
-        diagnostics = [d for d in diagnostics if d.verified is not False]
     stream = _open_output(output_file) if output_file else sys.stdout
     try:
         _emit(results, diagnostics, output_format, statistics, stream, color, output_file is None, verification)
@@ -178,7 +183,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     from kast.diagnostics import Severity
 
     threshold = Severity(fail_on).rank
-    failing = any(d.severity.rank >= threshold and d.verified is not False for d in diagnostics)
+    # A refuted finding still fails the run unless refutations were allowed to lower it.
+    failing = any(d.severity.rank >= threshold and (d.verified is not False or not can_refute) for d in diagnostics)
     if fixing is not None and exit_non_zero_on_fix and fixing.fixed:
         sys.exit(1)
     sys.exit(1 if failing and not exit_zero else 0)
@@ -281,13 +287,23 @@ class Checked(NamedTuple):
     settings: "Settings"
 
 
-def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float) -> dict[str, object]:
+def _verify_cache(no_cache: bool, cache_dir: str | None, project_config: "Path | None") -> "Path | None":
+    """The cache folder --verify keeps its answers in (as the lint cache's), or None with --no-cache."""
+    from pathlib import Path
+
+    from kast.cache import DEFAULT_DIR
+
+    if no_cache:
+        return None
+    return Path(cache_dir) if cache_dir else (project_config.parent if project_config else Path.cwd()) / DEFAULT_DIR
+
+
+def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float, verbose: bool,
+            cache_folder: "Path | None" = None) -> dict[str, object]:
     """Run the runtime verifier over the checked files; its report for JSON, and notes on stderr."""
     from kast.parse import SourceError, decode_source
-    from kast.verify import verify
+    from kast.verify import notes, verify
 
-    click.echo("kast: --verify runs parts of your scripts (imports, helpers and the statements that build each "
-               "model) with TensorFlow in a child process.", err=True)
     items = []
     for result, origin in checked:
         try:
@@ -296,20 +312,11 @@ def _verify(checked: "list[tuple[FileResult, Checked]]", time_limit: float) -> d
         except (OSError, SourceError):
             continue
     try:
-        report = verify(items, time_limit)
+        report = verify(items, time_limit, cache_folder)
     except RuntimeError as exc:
         raise ConfigProblem(str(exc)) from None
-    built = sum(1 for m in report.models if m.built)
-    for note in report.skipped:
-        click.echo(f"kast: {note}", err=True)
-    for model in report.models:
-        if not model.built:
-            click.echo(f"kast: could not verify `{model.name}` ({model.path}:{model.line}): {model.reason}", err=True)
-        elif model.placeholders:
-            click.echo(f"kast: verified `{model.name}` ({model.path}:{model.line}) with guessed values for "
-                       f"{', '.join(model.placeholders)}: its output width is not checked", err=True)
-    startup = f", TensorFlow start-up {report.startup_seconds:.1f} s" if report.startup_seconds else ""
-    click.echo(f"kast: built {built} of {len(report.models)} models in {report.seconds:.1f} s{startup}", err=True)
+    for line in notes(report, verbose):
+        click.echo(f"kast: {line}", err=True)
     return report.to_json()
 
 

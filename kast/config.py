@@ -8,6 +8,7 @@ pyproject.toml):
     exclude, extend-exclude             gitignore-style globs, relative to the file that sets them
     respect-gitignore, force-exclude    booleans
     output-format                       the default --output-format
+    verify-can-refute                   boolean: with --verify, a refuted finding no longer fails the run
     extend                              another config file this one inherits from (its keys are overridden)
 
 The closest config file to each linted file wins (in one folder, `.kast.toml`
@@ -189,6 +190,7 @@ class Config:
     respect_gitignore: bool = True
     force_exclude: bool = False
     output_format: str | None = None
+    verify_can_refute: bool = False
     _specs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def with_overrides(self, overrides: Overrides, cwd: str) -> Config:
@@ -274,6 +276,7 @@ class Config:
             "respect-gitignore": self.respect_gitignore,
             "force-exclude": self.force_exclude,
             "output-format": self.output_format or "full",
+            "verify-can-refute": self.verify_can_refute,
         }
 
 
@@ -293,7 +296,7 @@ def _glob_matches(spec: Any, folder: str, absolute: str, is_dir: bool = False) -
 # ---------------------------------------------------------------- reading files
 
 _KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-         "force-exclude", "output-format", "extend")
+         "force-exclude", "output-format", "extend", "verify-can-refute")
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -385,7 +388,7 @@ def load_config(path: Path, _seen: tuple[str, ...] = ()) -> Config:
     if "extend-exclude" in table:
         patterns = _strings(table["extend-exclude"], _where(path, "extend-exclude"))
         changes["extend_exclude"] = base.extend_exclude + tuple(Anchored(folder, p) for p in patterns)
-    for key in ("respect-gitignore", "force-exclude"):
+    for key in ("respect-gitignore", "force-exclude", "verify-can-refute"):
         if key in table:
             if not isinstance(table[key], bool):
                 raise ConfigError(f"{_where(path, key)}: expected true or false, got {table[key]!r}")

@@ -64,9 +64,18 @@ def location(path: str, line: int, column: int, cell: int | None = None) -> str:
     return f"{where}:{line}:{column + 1}"
 
 
+# How every format marks a finding that `--verify` refuted: still shown, never silently dropped.
+REFUTED_MARK = "[refuted by building the model]"
+
+
+def verdict_mark(d: Diagnostic) -> str:
+    """` [refuted by building the model]` for a refuted finding, else nothing."""
+    return f" {REFUTED_MARK}" if d.verified is False else ""
+
+
 def message_with_hint(d: Diagnostic) -> str:
-    """The finding and how to fix it, as one text."""
-    return f"{d.message} {d.hint}".strip()
+    """The finding and how to fix it, as one text (marked when --verify refuted it)."""
+    return f"{d.message} {d.hint}".strip() + verdict_mark(d)
 
 
 def in_cell(text: str, span: Span, cell: int | None) -> str:

@@ -17,7 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from kast.diagnostics import Diagnostic, FileResult
-from kast.output import concise_line, location
+from kast.output import concise_line, location, verdict_mark
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -30,7 +30,7 @@ def _finding_case(suite: ET.Element, d: Diagnostic) -> None:
     where = location(d.path, d.span.line, d.span.column, d.cell)
     case = ET.SubElement(suite, "testcase", classname=_xml(d.path), name=_xml(f"{d.code} at {where}"),
                          file=_xml(d.path), line=str(d.span.line))
-    failure = ET.SubElement(case, "failure", type=d.code, message=_xml(f"{where}: {d.message}"))
+    failure = ET.SubElement(case, "failure", type=d.code, message=_xml(f"{where}: {d.message}{verdict_mark(d)}"))
     failure.text = _xml(f"{concise_line(d)}\n{d.code} {d.name} ({d.severity.value})")
 
 

@@ -17,7 +17,8 @@ from kast.output import FIXABLE_MARK, concise_line, fixable, fixable_with_unsafe
 
 # What --verify made of a finding.
 _VERDICT = {True: "confirmed by building the model", False: "refuted by building the model"}
-_VERDICT_SUFFIX = {verdict: f" [{text}]" for verdict, text in _VERDICT.items()}
+# A refuted finding's message already carries its mark (kast.output.verdict_mark).
+_VERDICT_SUFFIX = {True: f" [{_VERDICT[True]}]"}
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 
 

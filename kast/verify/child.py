@@ -1,22 +1,27 @@
 """The verifier's child process: TensorFlow imported once, then one model built per request.
 
-Run as `python -m kast.verify.child` by `kast.verify.process`; never imported
-by the static path.  It speaks JSON lines: the first line it writes says
-whether TensorFlow could be imported (and how long that took); then, for each
-request line (a slice compiled by `kast.verify.slicer`), one answer line.
+Run as `python -m kast.verify.child REQUESTS ANSWERS PARENT` by
+`kast.verify.process`; never imported by the static path.  It reads JSON
+lines from the REQUESTS pipe (first the run's settings and nonce, then one
+slice compiled by `kast.verify.slicer` per line) and writes JSON lines to the
+ANSWERS pipe: first whether TensorFlow could be imported (with the layers of
+confinement it got), then one answer per request, each with the nonce.
 
-What it does to keep the user's code in bounds:
-- CPU only, TensorFlow's logs silenced, standard output and error sent to
-  /dev/null (answers go over a private copy of the original stdout);
+It runs in two stages (see `_launcher`): the kernel confines the second one
+(`kast.verify.sandbox`) before it imports TensorFlow or runs any of the
+script.  Beyond that:
+- CPU only, TensorFlow's logs silenced, standard input, output and error on
+  /dev/null;
 - `fit` and friends do nothing, `predict` / `evaluate` refuse, nothing is
-  saved, downloaded or connected to;
+  saved or downloaded;
 - a time limit per model (SIGALRM); the parent adds a hard limit and a memory
-  limit and restarts this process if it dies.
+  limit over the whole process tree and replaces the child if it dies.
 """
 
 from __future__ import annotations
 
 import builtins
+import errno
 import functools
 import json
 import marshal
@@ -28,12 +33,15 @@ import traceback
 from typing import Any
 
 from kast.analysis import keras_api
+from kast.verify import known_calls
 
 PLACEHOLDER_VALUE = 8
+# Rows of the forward probe: two show a softmax's rows summing to 1 and a range of values, and keep
+# the probe of a model with large inputs small.
+PROBE_BATCH = 2
 # Layers an output's activation passes through unchanged: kast's own list, and at run time also
 # the layers that only move values around.
-_PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | {"Flatten", "Reshape", "Permute", "RepeatVector", "Masking",
-                                                 "Cropping1D", "Cropping2D", "Cropping3D"}
+_PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | known_calls.MOVING_LAYERS
 _ACTIVATION_LAYERS = keras_api.ACTIVATION_LAYERS
 
 
@@ -73,7 +81,19 @@ class Placeholder(int):
         if isinstance(key, slice):
             self._touch()
             return (self._derive("[:]"),)
+        if isinstance(key, int) and not -PLACEHOLDER_VALUE <= key < PLACEHOLDER_VALUE:
+            # A finite sequence: code that indexes until IndexError (TensorFlow's conversion of
+            # nested sequences) stops.
+            self._touch()
+            raise IndexError(key)
         return self._derive(f"[{key!r}]")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        # numpy and TensorFlow see a scalar, not an endless nest of sequences.
+        import numpy
+
+        self._touch()
+        return numpy.asarray(int.__int__(self), dtype=dtype)
 
     def __call__(self, *args: object, **kwargs: object) -> "Placeholder":
         return self._derive("()")
@@ -140,19 +160,42 @@ class Session:
         self.tf = tensorflow
         self.path = ""
         self.layer_lines: list[tuple[Any, int]] = []
-        self._patch()
+        # Keras 3, and tf_keras (Keras 2) where the script asks for it: TF_USE_LEGACY_KERAS=1
+        # makes tf.keras tf_keras, and a script may import tf_keras itself.
+        self.kerases: list[Any] = []
+        self._patch(keras)
+        self.legacy = os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes")
+        if self.legacy:
+            self._adopt_tf_keras()
+
+    def _adopt_tf_keras(self) -> None:
+        import importlib.util
+
+        if any(k.__name__ == "tf_keras" for k in self.kerases) or importlib.util.find_spec("tf_keras") is None:
+            return
+        import tf_keras
+
+        self._patch(tf_keras)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        found = {"tensorflow": self.tf.__version__, "keras": self.keras.__version__}
+        for module in self.kerases:
+            if module.__name__ == "tf_keras":
+                found["tf_keras"] = module.__version__
+        return found
 
     def _script_line(self) -> int | None:
-        frame = sys._getframe(2)
+        frame: Any = sys._getframe(2)
         while frame is not None:
             if frame.f_code.co_filename == self.path:
                 return frame.f_lineno
             frame = frame.f_back
         return None
 
-    def _patch(self) -> None:
-        keras = self.keras
+    def _patch(self, keras: Any) -> None:
         session = self
+        self.kerases.append(keras)
 
         def nothing(*args: object, **kwargs: object) -> None:
             return None
@@ -162,11 +205,10 @@ class Session:
                 raise Skipped(f"{what} is not run by --verify")
             return call
 
-        for name in ("fit", "fit_generator", "train_on_batch", "save", "save_weights", "load_weights", "export"):
+        for name in known_calls.NO_OP_MODEL_METHODS:
             if hasattr(keras.Model, name):
                 setattr(keras.Model, name, nothing)
-        for name in ("predict", "evaluate", "predict_on_batch", "test_on_batch", "predict_generator",
-                     "evaluate_generator"):
+        for name in known_calls.REFUSED_MODEL_METHODS:
             if hasattr(keras.Model, name):
                 setattr(keras.Model, name, refuse(f"model.{name}()"))
         keras.utils.get_file = refuse("downloading")
@@ -182,45 +224,51 @@ class Session:
 
         keras.layers.Layer.__init__ = init
 
-        import socket
-
-        def no_network(*args: object, **kwargs: object) -> None:
-            raise Skipped("network access is blocked by --verify")
-
-        socket.socket.connect = no_network  # type: ignore[method-assign]
-        socket.create_connection = no_network  # type: ignore[assignment]
-
     # ----------------------------------------------------------- one request
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         self.path = job["path"]
         self.layer_lines = []
-        self.keras.backend.clear_session()
+        for module in self.kerases:
+            module.backend.clear_session()
+        self.keras = self.kerases[0]
         used: set[str] = set()
-        namespace: dict[str, Any] = {"__name__": "__kast_verify__", "__file__": self.path, "__builtins__": builtins}
+        namespace: dict[str, Any] = {"__name__": "__kast_verify__",
+                                     "__file__": os.path.join(job.get("folder") or "", os.path.basename(self.path)), "__builtins__": builtins}
         for name in job["placeholders"]:
             namespace[name] = Placeholder(name, used)
+        namespace["__kast_missing__"] = lambda name: Placeholder(name, used)  # a module not installed here
         answer: dict[str, Any] = {"id": job["id"]}
-        folder = os.path.dirname(os.path.abspath(self.path))
+        # The child works in its temporary folder: the script's own folder comes with the job.
+        folder = job.get("folder") or os.path.dirname(os.path.abspath(self.path))
         sys.path.insert(0, folder)
+        sys.argv = [self.path]  # as if the script were run without arguments
         signal.setitimer(signal.ITIMER_REAL, float(job["time_limit"]))
         try:
             exec(marshal.loads(bytes.fromhex(job["code"])), namespace)  # noqa: S102 - this is --verify's purpose
             model = namespace.get(job["name"])
-            if not isinstance(model, self.keras.Model):
+            if "tf_keras" in sys.modules:
+                self._adopt_tf_keras()
+            module = next((k for k in self.kerases if isinstance(model, k.Model)), None)
+            if module is not None:
+                self.keras = module  # inspect with the Keras that built it
+            if module is None:
                 answer.update(status="no-model", reason=f"`{job['name']}` is not a Keras model after the build "
                                                         f"({type(model).__name__})")
             else:
                 answer.update(status="built", **self._inspect(model, used))
         except TimeLimit:
             answer.update(status="timeout", reason=f"building took longer than {job['time_limit']} s")
-        except SystemExit as exc:
-            answer.update(status="error", reason=f"the script called sys.exit({exc.code!r}) while building")
-        except Skipped as exc:
-            answer.update(status="error", reason=str(exc))
         except BaseException as exc:  # noqa: BLE001 - any failure of user code is an answer
-            answer.update(status="error", **self._describe(exc))
+            if _is_time_limit(exc):  # the alarm, wrapped by Keras or TensorFlow in an error of theirs
+                answer.update(status="timeout", reason=f"building took longer than {job['time_limit']} s")
+            elif isinstance(exc, SystemExit):
+                answer.update(status="error", reason=f"the script called sys.exit({exc.code!r}) while building")
+            elif isinstance(exc, Skipped):
+                answer.update(status="error", reason=str(exc))
+            else:
+                answer.update(status="error", **self._describe(exc))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if sys.path and sys.path[0] == folder:
@@ -243,8 +291,10 @@ class Session:
                 break
         return {
             "type": type(exc).__name__,
+            "refused": _refused(exc),
             "message": message[:2000],
             "line": layer_line or (script_lines[-1] if script_lines else None),
+            "script_lines": sorted(set(script_lines)),
             "from_keras": any(part in origin for part in (f"{os.sep}keras{os.sep}", f"{os.sep}tensorflow{os.sep}",
                                                           f"{os.sep}tf_keras{os.sep}")),
         }
@@ -254,17 +304,23 @@ class Session:
     def _inspect(self, model: Any, used: set[str]) -> dict[str, Any]:
         np = self.np
         facts: dict[str, Any] = {}
-        inputs = self._inputs(model, used)
+        layers = self._output_layers(model)
+        symbolic = getattr(model, "outputs", None) or []
+        # The forward probe is for outputs whose activation no layer states (a subclassed call(),
+        # keras.ops applied to the output); where every layer states it, the probe adds nothing.
+        stated = bool(symbolic) and len(layers) == len(symbolic) and all(
+            layer is not None and layer.get("activation") is not None for layer in layers)
+        inputs = None if stated else self._inputs(model, used)
         predictions = None
         if inputs is not None:
             try:
                 predictions = model(inputs, training=False)
             except Exception as exc:  # noqa: BLE001
                 facts["forward_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        facts["probed"] = predictions is not None
         outputs: list[dict[str, Any]] = []
         tensors = predictions if isinstance(predictions, (list, tuple)) else (
             list(predictions.values()) if isinstance(predictions, dict) else [predictions])
-        layers = self._output_layers(model)
         for index, tensor in enumerate(tensors):
             out: dict[str, Any] = {}
             if tensor is not None:
@@ -277,13 +333,15 @@ class Session:
                 if values.ndim >= 2:
                     sums = values.sum(axis=-1)
                     out["row_sums"] = [float(sums.min()), float(sums.max())]
-            if index < len(layers) and layers[index] is not None:
-                out.update(layers[index])
+            layer = layers[index] if index < len(layers) else None
+            if layer is not None:
+                out.update(layer)
             outputs.append(out)
         if predictions is None:
             outputs = [dict(layer or {}) for layer in layers]
-            for out, tensor in zip(outputs, getattr(model, "outputs", None) or []):
+            for out, tensor in zip(outputs, symbolic):
                 shape = list(tensor.shape)[1:]
+                out["shape"] = [d if isinstance(d, int) else None for d in shape]
                 if shape and shape[-1] is not None:
                     out["units"] = int(shape[-1])
         facts["outputs"] = outputs
@@ -302,12 +360,12 @@ class Session:
             shape = next(iter(shapes.values()), None) if len(shapes) == 1 else None
             if isinstance(shape, (tuple, list)) and len(shape) >= 2 and all(
                     isinstance(d, int) for d in shape[1:]):
-                return rng.normal(0.0, 10.0, size=(32, *shape[1:])).astype("float32")
+                return rng.normal(0.0, 10.0, size=(PROBE_BATCH, *shape[1:])).astype("float32")
             used.add("input shape")
-            return rng.normal(0.0, 10.0, size=(32, PLACEHOLDER_VALUE)).astype("float32")
+            return rng.normal(0.0, 10.0, size=(PROBE_BATCH, PLACEHOLDER_VALUE)).astype("float32")
         arrays = []
         for tensor in symbolic:
-            shape = [32] + [d if d is not None else PLACEHOLDER_VALUE for d in list(tensor.shape)[1:]]
+            shape = [PROBE_BATCH] + [d if d is not None else PLACEHOLDER_VALUE for d in list(tensor.shape)[1:]]
             dtype = str(getattr(tensor, "dtype", "float32"))
             if "int" in dtype:
                 arrays.append(rng.integers(0, 2, size=shape).astype(dtype))
@@ -382,39 +440,221 @@ class Session:
         return {"kind": "other", "name": type(loss).__name__}
 
 
+# What the sandbox answers to a refused file, program, socket or signal (the errors of Landlock,
+# seccomp and the namespaces).
+_REFUSALS = {errno.EACCES, errno.EPERM, errno.ENETUNREACH, errno.ENETDOWN, errno.EAFNOSUPPORT, errno.EROFS,
+             errno.ESRCH, errno.EHOSTUNREACH}
+
+
+def _is_time_limit(exc: BaseException) -> bool:
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, TimeLimit) or "TimeLimit" in str(current) or "TimeLimit" in type(current).__name__:
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
+def _refused(exc: BaseException) -> bool:
+    """True when the exception (or what it was raised from) is the sandbox saying no."""
+    import socket
+
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, socket.gaierror) or (isinstance(current, OSError) and current.errno in _REFUSALS):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise TimeLimit()
 
 
-def main() -> None:
-    answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+# ------------------------------------------------------------ the two stages
+#
+# `python -m kast.verify.child REQUESTS ANSWERS PARENT` is started by the parent with two pipe
+# ends (requests in, answers out), an allow-listed environment and a fresh working folder.
+# Stage one (the launcher) dies with kast, enters new namespaces and forks stage two (the
+# worker), which is the first process of the new PID namespace: when it dies, every process the
+# script started dies with it.  The worker confines itself (rlimits, Landlock, capabilities),
+# imports TensorFlow, loads the seccomp filter, then builds one model per request.
+
+
+def _read_line(fd: int) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _launcher(requests: int, answers: int, parent: int) -> None:
+    from kast.verify import sandbox
+
+    if sandbox.IS_LINUX:
+        sandbox.die_with_parent()
+        if os.getppid() != parent:  # kast died before PR_SET_PDEATHSIG took effect
+            os._exit(1)
+    config = json.loads(_read_line(requests) or b"{}")
+    namespaces = sandbox.enter_namespaces() if sandbox.IS_LINUX and not config.get("unconfined") else []
+    if not hasattr(os, "fork"):
+        _worker(config, requests, answers, None, namespaces)
+        return
+    alive_r, alive_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(alive_w)
+        code = 0
+        try:
+            _worker(config, requests, answers, alive_r, namespaces)
+        except BaseException:  # noqa: BLE001 - the parent sees the exit status
+            if os.environ.get("KAST_VERIFY_DEBUG"):
+                traceback.print_exc()
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(alive_r)
+    os.close(requests)
+    os.close(answers)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            status = 0
+            break
+        except InterruptedError:
+            continue
+    os._exit(min(os.waitstatus_to_exitcode(status) & 0xFF, 255))
+
+
+def _confine(config: dict[str, Any], alive: int | None, namespaces: list[str]) -> dict[str, str]:
+    """Every layer that can be applied before TensorFlow is imported; what each gave."""
+    import select
+
+    from kast.verify import sandbox
+
+    applied: dict[str, str] = {}
+    applied["environment"] = (f"allow-list ({len(os.environ)} variables), HOME, TMPDIR and working folder "
+                              "in a fresh temporary folder")
+    if not sandbox.IS_LINUX:
+        return applied
+    sandbox.die_with_parent()
+    if alive is not None and select.select([alive], [], [], 0)[0]:
+        os._exit(1)  # the launcher died before PR_SET_PDEATHSIG took effect
+    sandbox.seccomp_available()  # loads libseccomp while programs (ldconfig) can still run
+    tree = "new session, dies with kast (PR_SET_PDEATHSIG), resident memory summed over the tree"
+    applied["process tree"] = tree + (", new PID namespace" if "pid" in namespaces else
+                                      ", NO PID namespace (a process that leaves the session may outlive kast)")
+    limits = sandbox.limits_for(float(config.get("memory_mb", 4096)))
+    sandbox.apply_limits(limits)
+    applied["rlimits"] = (f"address space {limits.address_space_mb} MB, {limits.processes} processes"
+                          f"{' (counted in its own user namespace)' if 'user' in namespaces else ''}, "
+                          f"files {limits.file_size_mb} MB, no core dumps")
+    network = ["new network namespace"] if "network" in namespaces else []
+    try:
+        sandbox.drop_capabilities()
+    except OSError:
+        pass
+    abi = sandbox.landlock_abi()
+    if abi:
+        temp = os.getcwd()
+        landlock = sandbox.Landlock(
+            abi=abi,
+            read=sandbox.readable_roots([p for p in sys.path if p], list(config.get("script_folders", [])),
+                                        config.get("home")),
+            write=[temp], read_write_files=["/dev/null"])
+        covers = landlock.restrict()
+        applied["files"] = f"Landlock ABI {abi}: writes only in the temporary folder, reads only below " \
+                           f"{len(landlock.read)} folders (Python, system libraries, the scripts' folders); " \
+                           "the home folder is not readable"
+        if "tcp" in covers:
+            network.append("Landlock denies TCP connect/bind")
+        applied["signals"] = ("Landlock scope: no signal to, and no memory or environment of, processes "
+                              "outside the child's tree" if "signals" in covers else
+                              "no Landlock signal scope on this kernel") + (
+                                  "; new PID namespace" if "pid" in namespaces else "")
+    else:
+        applied["files"] = "NO Landlock on this kernel: the child can read and write what your user can"
+        applied["signals"] = "new PID namespace" if "pid" in namespaces else \
+            "NOT contained: the child can signal your other processes"
+    applied["network"] = ", ".join(network) or "NOT contained by a namespace"
+    return applied
+
+
+def _worker(config: dict[str, Any], requests: int, answers_fd: int, alive: int | None,
+            namespaces: list[str]) -> None:
+    from kast.verify import sandbox
+
+    nonce = str(config.get("nonce", ""))
+    answers = os.fdopen(answers_fd, "w", buffering=1, encoding="utf-8")
+
+    def send(message: dict[str, Any]) -> None:
+        answers.write(json.dumps({**message, "nonce": nonce}) + "\n")
+        answers.flush()
+
+    confining = time.perf_counter()
+    try:
+        applied = _confine(config, alive, namespaces) if not config.get("unconfined") else {
+            "environment": "allow-list, fresh temporary folder (the child is otherwise unconfined)"}
+    except BaseException as exc:  # noqa: BLE001 - say why, then stop
+        send({"id": "hello", "ready": False, "error": f"confining the child failed: {type(exc).__name__}: {exc}"})
+        return
+    confine_seconds = time.perf_counter() - confining
+    quiet = os.open(os.devnull, os.O_RDWR)
+    os.dup2(quiet, 0)
     if not os.environ.get("KAST_VERIFY_DEBUG"):
-        quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
     else:
         os.dup2(2, 1)
+    os.close(quiet)
     signal.signal(signal.SIGALRM, _on_alarm)
-
-    def send(message: dict[str, Any]) -> None:
-        answers.write(json.dumps(message) + "\n")
-        answers.flush()
-
     started = time.perf_counter()
     try:
         session = Session()
     except BaseException as exc:  # noqa: BLE001 - say why, then stop
-        send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        send({"id": "hello", "ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
-    send({"ready": True, "tensorflow": session.tf.__version__, "keras": session.keras.__version__,
-          "startup": round(time.perf_counter() - started, 3)})
-    for line in sys.stdin:
+    if sandbox.IS_LINUX and not config.get("unconfined"):
+        why_not = sandbox.seccomp_available()
+        if why_not is None:
+            try:
+                loading = time.perf_counter()
+                sandbox.load_seccomp()
+                confine_seconds += time.perf_counter() - loading
+                applied["programs"] = "no execve (Landlock grants no execute right; seccomp refuses execve)"
+                applied["network"] += "; seccomp refuses socket() of every family"
+            except (OSError, RuntimeError, ValueError) as exc:
+                why_not = f"{type(exc).__name__}: {exc}"
+        if why_not is not None:
+            applied["programs"] = (("no execve (Landlock grants no execute right)" if sandbox.landlock_abi()
+                                    else "NOT contained") + f"; no seccomp filter: {why_not}")
+    send({"id": "hello", "ready": True, **session.versions,
+          "startup": round(time.perf_counter() - started, 3), "confine_seconds": round(confine_seconds, 4),
+          "layers": applied})
+    stream = os.fdopen(requests, "r", encoding="utf-8")
+    for line in stream:
         if not line.strip():
             continue
+        job: dict[str, Any] = {}
         try:
-            send(session.run(json.loads(line)))
+            job = json.loads(line)
+            send(session.run(job))
         except BaseException as exc:  # noqa: BLE001 - the protocol must go on
-            send({"id": None, "status": "error", "reason": f"verifier error: {type(exc).__name__}: {exc}"})
+            send({"id": job.get("id"), "status": "error", "reason": f"verifier error: {type(exc).__name__}"})
+
+
+def main() -> None:
+    requests, answers, parent = (int(arg) for arg in sys.argv[1:4])
+    _launcher(requests, answers, parent)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,14 @@ import libcst as cst
 from kast.analysis import keras_api
 from kast.analysis.models import CompileCall, Model, OutputLayer
 from kast.analysis.picture import Picture
-from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Known, Mapping, Sequence, Value
+from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Fact, Known, Mapping, Sequence, Value
 from kast.diagnostics import Diagnostic, Span
 from kast.libraries.keras import losses as keras_losses
 
 # Row sums this close to 1 mean a softmax.
 _SUM_TOLERANCE = 1e-3
+# float32 rounding: a softmax over one unit measures 0.99999994, a sigmoid 1.0000001 at most.
+_VALUE_TOLERANCE = 1e-5
 
 
 def measured_activation(out: dict[str, Any]) -> str | None:
@@ -39,9 +41,10 @@ def measured_activation(out: dict[str, Any]) -> str | None:
     low, high = out["range"]
     units = out.get("units", 1)
     sums = out.get("row_sums")
-    if low >= 0.0 and high <= 1.0:
+    if low >= -_VALUE_TOLERANCE and high <= 1.0 + _VALUE_TOLERANCE:
         if units == 1:
-            return "softmax" if low == high == 1.0 else "sigmoid"
+            return "softmax" if abs(low - 1.0) <= _VALUE_TOLERANCE and abs(high - 1.0) <= _VALUE_TOLERANCE \
+                else "sigmoid"
         if sums and abs(sums[0] - 1.0) < _SUM_TOLERANCE and abs(sums[1] - 1.0) < _SUM_TOLERANCE:
             return "softmax"
         return "sigmoid"
@@ -78,6 +81,7 @@ def runtime_outputs(model: Model, answer: dict[str, Any]) -> tuple[OutputLayer, 
         name = _activation(out)
         activation_node = (before.activation.node if before is not None and isinstance(before.activation, Known)
                            else None) or node
+        units: Fact[int]
         if "units" in out and trusted_width:
             units = Known(int(out["units"]), node)
         else:
@@ -134,11 +138,35 @@ def _within(inner: Span, outer: Span) -> bool:
         (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 
 
+def _loss_nodes(loss: Value) -> list[cst.CSTNode]:
+    """Where a compiled loss is written: a function's default (`def build(loss="bce")`) included."""
+    if isinstance(loss, Loss):
+        return [loss.node]
+    if isinstance(loss, Sequence):
+        return [node for item in loss.items for node in _loss_nodes(item)]
+    if isinstance(loss, Mapping):
+        return [node for _, item in loss.items for node in _loss_nodes(item)]
+    return []
+
+
+def model_nodes(model: Model) -> list[cst.CSTNode]:
+    """Every node a finding about the model can stand on: the model, its layers, the layers added
+    to it (`model.add(Activation("softmax"))` last), its compile calls and their losses."""
+    nodes: list[cst.CSTNode] = [model.node] + [c.node for c in model.compiles]
+    nodes += [node for c in model.compiles for node in _loss_nodes(c.loss)]
+    nodes += [entry.node for entry in model.entries]
+    for output in model.output_layers() or ():
+        nodes.append(output.node)
+        if isinstance(output.activation, Known) and output.activation.node is not None:
+            nodes.append(output.activation.node)
+        nodes += [layer.node for layer in output.trailing]
+    return nodes
+
+
 def owner(picture: Picture, diagnostic: Diagnostic, models: list[Model]) -> Model | None:
-    """The model a K1 finding is about: the one whose layers or compile call hold its span."""
+    """The model a K1 finding is about: the one whose layers, compile call or loss hold its span."""
     for model in models:
-        nodes: list[cst.CSTNode] = [model.node] + [c.node for c in model.compiles]
-        nodes += [o.node for o in model.output_layers() or ()]
+        nodes = model_nodes(model)
         for span in picture.spans(nodes).values():
             if _within(diagnostic.span, span):
                 return model

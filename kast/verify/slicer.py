@@ -26,40 +26,14 @@ from __future__ import annotations
 import ast
 import builtins
 import marshal
+import os
 from dataclasses import dataclass, field
 
-# Calls that load data, train or predict, touch files, the network or other
-# processes, or plot: a statement making one is never run.  Matched on the
-# last part of the called name (`pd.read_csv`, `model.fit`, `plt.show`).
-_FORBIDDEN_CALLS = frozenset({
-    # training, evaluation, inference
-    "fit", "fit_generator", "evaluate", "evaluate_generator", "predict", "predict_generator", "predict_classes",
-    "predict_proba", "predict_on_batch", "train_on_batch", "test_on_batch", "fit_transform", "transform",
-    "fit_resample", "adapt", "fit_on_texts", "texts_to_sequences", "train_test_split", "cross_val_score",
-    # data loading and files
-    "open", "load", "loads", "load_data", "loadtxt", "genfromtxt", "fromfile", "memmap", "read_csv", "read_excel",
-    "read_json", "read_parquet", "read_table", "read_sql", "read_pickle", "read_feather", "read_hdf", "read_fwf",
-    "load_dataset", "load_model", "load_weights", "load_img", "imread", "get_file", "urlopen", "urlretrieve",
-    "download", "image_dataset_from_directory", "text_dataset_from_directory", "audio_dataset_from_directory",
-    "timeseries_dataset_from_array", "from_tensor_slices", "from_generator", "TFRecordDataset", "list_files",
-    "flow", "flow_from_directory", "flow_from_dataframe", "glob", "listdir", "scandir", "walk", "read_text",
-    "read_bytes",
-    # writing
-    "save", "save_weights", "savefig", "to_csv", "to_pickle", "to_parquet", "dump", "write", "write_text",
-    "write_bytes", "mkdir", "makedirs", "remove", "unlink", "rmtree", "rename", "copyfile", "move",
-    # plotting and display
-    "show", "plot", "imshow", "subplots", "figure", "hist", "scatter", "heatmap", "plot_model", "display",
-    # processes, the network, the interpreter
-    "system", "popen", "Popen", "check_call", "check_output", "exit", "quit", "input", "sleep", "connect",
-    "log_metric", "log_param", "start_run", "exec", "eval", "__import__", "breakpoint",
-})
-# Modules whose calls are never run, whatever the function.
-_FORBIDDEN_MODULES = ("keras.datasets", "tensorflow.keras.datasets", "tensorflow.data", "tensorflow.io",
-                      "tensorflow_datasets", "requests", "urllib", "subprocess", "shutil", "socket", "pickle",
-                      "joblib", "matplotlib", "seaborn", "mlflow", "wandb", "kagglehub", "datasets", "os",
-                      "sys", "pathlib", "glob", "cv2", "PIL", "h5py")
-# Methods that change the model in place: statements calling them on the model are part of its build.
-_BUILD_METHODS = frozenset({"add", "pop", "build", "compile"})
+from kast.verify import known_calls
+
+_FORBIDDEN_CALLS = known_calls.NOT_RUN_CALLS
+_FORBIDDEN_MODULES = known_calls.NOT_RUN_MODULES
+_BUILD_METHODS = known_calls.MODEL_BUILD_METHODS
 _BUILTINS = frozenset(dir(builtins))
 _MAIN_GUARD = ("__name__", "__main__")
 
@@ -72,12 +46,15 @@ class Slice:
     line: int  # the binding statement's line (the model's place in reports)
     lines: list[int]  # the script lines whose statements the slice runs
     placeholders: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)  # names changed in place by statements not run
+    guessed_lines: list[int] = field(default_factory=list)  # lines of statements that use a guess
     code: bytes = b""  # marshal of the compiled slice
     problem: str | None = None  # why no slice could be cut
 
     def job(self, path: str, job_id: int, time_limit: float) -> dict[str, object]:
         """The request sent to the child process (JSON-ready)."""
-        return {"id": job_id, "path": path, "name": self.model_name, "placeholders": self.placeholders,
+        return {"id": job_id, "path": path, "folder": os.path.dirname(os.path.abspath(path)),
+                "name": self.model_name, "placeholders": self.placeholders,
                 "code": self.code.hex(), "time_limit": time_limit}
 
 
@@ -202,6 +179,55 @@ def _builds(stmt: ast.stmt, aliases: dict[str, str], local: set[str]) -> bool:
     return False
 
 
+def _changed_in_place(stmt: ast.stmt) -> set[str]:
+    """Names a statement changes without rebinding them: `x.append(...)`, `df.apply(x.update)`, `x[k] = v`."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) and node is not stmt:
+            continue
+        if isinstance(node, ast.Attribute) and node.attr in known_calls.MUTATING_METHODS:
+            found |= _mutated(node.value)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, (ast.Subscript, ast.Attribute)):
+                    found |= _mutated(target)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _data_helpers(tree: ast.Module, aliases: dict[str, str]) -> set[str]:
+    """Local functions that load or prepare data (directly or through another such function)."""
+    functions = {node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef,
+                                                                                  ast.AsyncFunctionDef))}
+    calls: dict[str, set[str]] = {}
+    helpers: set[str] = set()
+    for name, node in functions.items():
+        called: set[str] = set()
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            dotted = _dotted(call.func)
+            if dotted is None:
+                continue
+            if dotted.rsplit(".", 1)[-1] in known_calls.DATA_LOADING_CALLS:
+                helpers.add(name)
+            full = _full_name(dotted, aliases)
+            if any(full == m or full.startswith(m + ".") for m in known_calls.DATA_LOADING_MODULES):
+                helpers.add(name)
+            if dotted in functions:
+                called.add(dotted)
+        calls[name] = called
+    changed = True
+    while changed:
+        changed = False
+        for name, called in calls.items():
+            if name not in helpers and called & helpers:
+                helpers.add(name)
+                changed = True
+    return helpers
+
+
 def _unit(stmt: ast.stmt, aliases: dict[str, str], local: set[str]) -> _Unit:
     defines: set[str] = set()
     mutates: set[str] = set()
@@ -236,6 +262,7 @@ def _unit(stmt: ast.stmt, aliases: dict[str, str], local: set[str]) -> _Unit:
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func,
                                                                                             ast.Attribute):
                 mutates |= _mutated(node.value.func.value)
+    mutates |= _changed_in_place(stmt) if not is_definition else set()
     uses = _names_used(stmt)
     return _Unit(stmt, defines, mutates, uses, _runnable(stmt, aliases), is_definition,
                  _builds(stmt, aliases, local))
@@ -285,8 +312,50 @@ def _flatten(body: list[ast.stmt], line: int) -> list[ast.stmt]:
 # ------------------------------------------------------------------ slicing
 
 
+class _GuardedImports(ast.NodeTransformer):
+    """`import X as Y` -> `try: import X as Y / except ImportError: Y = __kast_missing__("Y")`.
+
+    A module the script imports but this machine lacks (plotting, progress
+    bars, an add-on) is often used only by code the slice does not run; the
+    placeholder the child puts in its place records any use, so a build that
+    does need it is "could not verify", never a build error.
+    """
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        if all(alias.name in known_calls.ALWAYS_INSTALLED for alias in node.names):
+            return node
+        return self._guard(node, [alias.asname or alias.name.split(".")[0] for alias in node.names])
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
+        if node.level or not node.module or node.module == "__future__" \
+                or any(alias.name == "*" for alias in node.names):
+            return node
+        return self._guard(node, [alias.asname or alias.name for alias in node.names])
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        return node  # imports inside functions run when called, with the script's own error handling
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_ClassDef = visit_FunctionDef  # type: ignore[assignment]
+
+    @staticmethod
+    def _guard(node: ast.stmt, names: list[str]) -> ast.AST:
+        stubs: list[ast.stmt] = [
+            ast.Assign(targets=[ast.Name(name, ast.Store())],
+                       value=ast.Call(ast.Name("__kast_missing__", ast.Load()), [ast.Constant(name)], []))
+            for name in names]
+        handler = ast.ExceptHandler(type=ast.Name("ImportError", ast.Load()), name=None, body=stubs)
+        guarded = ast.Try(body=[node], handlers=[handler], orelse=[], finalbody=[])
+        return ast.copy_location(guarded, node)
+
+
 class _NoDownloads(ast.NodeTransformer):
-    """`weights="imagenet"` -> `weights=None` in keras.applications calls: nothing is downloaded."""
+    """`weights=None` in every keras.applications model: nothing is downloaded.
+
+    Given by keyword, by position (the second argument, after `include_top`),
+    or not at all (the default is "imagenet"): the model constructors are the
+    capitalised names (`ResNet50`, `MobileNetV2`), not `preprocess_input`.
+    """
 
     def __init__(self, aliases: dict[str, str]) -> None:
         self.aliases = aliases
@@ -294,10 +363,18 @@ class _NoDownloads(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         dotted = _dotted(node.func)
-        if dotted and ".applications" in "." + _full_name(dotted, self.aliases):
+        if not dotted or ".applications" not in "." + _full_name(dotted, self.aliases) \
+                or not dotted.rsplit(".", 1)[-1][:1].isupper():
+            return node
+        none = ast.copy_location(ast.Constant(None), node)
+        if any(keyword.arg == "weights" for keyword in node.keywords):
             for keyword in node.keywords:
                 if keyword.arg == "weights":
-                    keyword.value = ast.copy_location(ast.Constant(None), keyword.value)
+                    keyword.value = none
+        elif len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+            node.args[1] = none
+        elif not any(keyword.arg is None for keyword in node.keywords):
+            node.keywords.append(ast.keyword(arg="weights", value=none))
         return node
 
 
@@ -309,6 +386,11 @@ def cut(tree: ast.Module, model_name: str, binding_line: int, anchor_lines: list
     local = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                          ast.ClassDef))}
     units = [_unit(stmt, aliases, local) for stmt in flat]
+    helpers = _data_helpers(tree, aliases)
+    for unit in units:
+        if unit.runnable and not unit.is_definition and any(
+                _dotted(c.func) in helpers for c in _calls_outside_functions(unit.stmt)):
+            unit.runnable = False  # a data helper: the model never needs its data to be built
     try:
         start = next(i for i, u in enumerate(units) if _contains(u.stmt, binding_line))
     except StopIteration:
@@ -332,8 +414,9 @@ def cut(tree: ast.Module, model_name: str, binding_line: int, anchor_lines: list
     selected: set[int] = set()
     placeholders: set[str] = set()
     demoted: set[int] = set()
+    guessed: set[str] = set()
     for _ in range(8):
-        selected, placeholders = _backward(units, anchors, last, demoted)
+        selected, placeholders, guessed = _backward(units, anchors, last, demoted)
         # A plain value computed from a placeholder is a guess as well: do not run it.
         # Statements that make model parts (Input(shape=(X.shape[1],))) run on the placeholder.
         newly = {i for i in selected if i not in anchors and not units[i].is_definition and not units[i].builds
@@ -344,9 +427,17 @@ def cut(tree: ast.Module, model_name: str, binding_line: int, anchor_lines: list
 
     body = [units[i].stmt for i in sorted(selected)]
     module = _NoDownloads(aliases).visit(ast.Module(body=body, type_ignores=[]))
+    module = _GuardedImports().visit(module)
     ast.fix_missing_locations(module)
     result = Slice(model_name, units[start].stmt.lineno, sorted({units[i].stmt.lineno for i in selected}),
-                   sorted(placeholders))
+                   sorted(placeholders), guesses=sorted(guessed))
+    # A guess travels: every statement that uses a guessed name makes guessed names of its own.
+    tainted = set(guessed)
+    for index in sorted(selected):
+        unit = units[index]
+        if unit.uses & tainted:
+            tainted |= unit.defines
+            result.guessed_lines.extend(range(unit.stmt.lineno, (unit.stmt.end_lineno or unit.stmt.lineno) + 1))
     try:
         result.code = marshal.dumps(compile(module, path, "exec", dont_inherit=True))
     except (SyntaxError, ValueError, RecursionError) as exc:
@@ -354,11 +445,17 @@ def cut(tree: ast.Module, model_name: str, binding_line: int, anchor_lines: list
     return result
 
 
-def _backward(units: list[_Unit], anchors: set[int], last: int, demoted: set[int]) -> tuple[set[int], set[str]]:
-    """Statements the anchors need, walking back from the last one, and the names left as placeholders."""
+def _backward(units: list[_Unit], anchors: set[int], last: int,
+              demoted: set[int]) -> tuple[set[int], set[str], set[str]]:
+    """Statements the anchors need, walking back from the last one; the names left as placeholders;
+    and the names a statement that is not run would have changed in place (guesses)."""
     selected: set[int] = set()
     wanted: set[str] = set()
     placeholders: set[str] = set()
+    guessed: set[str] = set()
+    # A statement that calls `keras.utils.set_random_seed` or `np.random.shuffle` does not make
+    # the module a guess: only objects the script made are changed in place.
+    modules = set().union(*(u.defines for u in units if isinstance(u.stmt, (ast.Import, ast.ImportFrom))))
     for index in range(last, -1, -1):
         unit = units[index]
         if index in anchors:
@@ -377,5 +474,9 @@ def _backward(units: list[_Unit], anchors: set[int], last: int, demoted: set[int
         else:
             placeholders |= provides
             wanted -= provides
-    placeholders |= {name for name in wanted if name not in _BUILTINS}
-    return selected, placeholders
+            # `x = set()` still runs, but the loop or `.apply(x.update)` that fills it does not.
+            guessed |= changes - provides - modules
+    # Module attributes (`__file__`, `__name__`) are set by the child, as Python sets them.
+    placeholders |= {name for name in wanted if name not in _BUILTINS and not (name.startswith("__")
+                                                                                 and name.endswith("__"))}
+    return selected, placeholders, guessed - placeholders
