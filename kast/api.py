@@ -47,8 +47,14 @@ def lint_source(data: bytes, path: str, settings: Settings) -> FileResult:
 
 
 def _lint_script(data: bytes, path: str, settings: Settings) -> FileResult:
-    from kast.core import SourceError, decode_source, describe_internal_error, k000_diagnostic, k000_if_selected
-    from kast.core import lint_text
+    from kast.core import (
+        SourceError,
+        decode_source,
+        describe_internal_error,
+        k000_diagnostic,
+        k000_if_selected,
+        lint_text,
+    )
 
     result = FileResult(path)
     try:

@@ -34,10 +34,8 @@ This module imports pygls; only `kast server` imports it.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import os
-import tokenize
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor

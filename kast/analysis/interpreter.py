@@ -116,7 +116,7 @@ def _same(values: Iterable[Value]) -> Value:
 _OPERATOR_SIGNS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/"}
 
 # Methods of list, dict and set that change the object in place.
-_MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
+MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
                                "setdefault", "popitem", "add", "discard"})
 
 def _empty_or_collection(value: Value | None) -> bool:
@@ -833,7 +833,7 @@ class Interpreter:
         self.scope = scope
         result = self.call_value(func, args, node)
         target = node.func
-        if type(target) is cst.Attribute and target.attr.value in _MUTATING_METHODS and type(target.value) is cst.Name:
+        if type(target) is cst.Attribute and target.attr.value in MUTATING_METHODS and type(target.value) is cst.Name:
             if not self._collect(target.value.value, target.attr.value, args, node, scope):
                 self._mutated(target.value.value, scope)  # names.append(x): the literal list is no longer known
         return result

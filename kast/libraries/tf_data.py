@@ -99,11 +99,15 @@ FUNCTIONS = {
     f"{DATASET}.from_tensors": Callee(from_tensor_slices),
 }
 
+# Steps only datasets have (a function calling one prepares data).
+PIPELINE_ONLY_STEPS = frozenset({"prefetch", "padded_batch", "unbatch", "as_numpy_iterator", "interleave",
+                                 "make_csv_dataset"})
+
 METHODS = {Data: {
     # Pipeline steps that keep the elements as they are.
     **{name: common.method(lineage.KEEP)
        for name in ("batch", "unbatch", "prefetch", "repeat", "take", "skip", "shard", "padded_batch", "rebatch",
-                    "with_options", "as_numpy_iterator")},
+                    "with_options", "as_numpy_iterator", "interleave")},
     "shuffle": shuffle,
     "cache": cache,
     "map": map_elements,

@@ -32,10 +32,10 @@ from kast.output import (
     INFORMATION_URI,
     SourceLines,
     in_cell,
+    line_hashes,
     message_with_hint,
     repository_path,
     repository_root,
-    line_hashes,
     rule_url,
     stable_fingerprints,
 )

@@ -265,8 +265,8 @@ def _verify_file(result: Any, text: str, settings: Any, pool: Any, report: Repor
 def _verify_notebook(result: Any, text: str, settings: Any, pool: Any, report: Report, limit: float,
                      answers: dict[str, dict[str, Any]]) -> None:
     """A notebook's code cells, joined as kast lints them, verified as one script; findings back in cells."""
-    from kast.parse import SourceError
     from kast.notebook import read_code_cells
+    from kast.parse import SourceError
 
     if any(d.code == "K000" for d in result.diagnostics):
         return

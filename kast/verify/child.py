@@ -32,8 +32,8 @@ import time
 import traceback
 from typing import Any
 
-from kast.analysis import keras_api
-from kast.verify import known_calls
+from kast.libraries import effects
+from kast.libraries.keras import layers as keras_layers
 
 PLACEHOLDER_VALUE = 8
 # Rows of the forward probe: two show a softmax's rows summing to 1 and a range of values, and keep
@@ -41,8 +41,8 @@ PLACEHOLDER_VALUE = 8
 PROBE_BATCH = 2
 # Layers an output's activation passes through unchanged: kast's own list, and at run time also
 # the layers that only move values around.
-_PASS_THROUGH = keras_api.PASS_THROUGH_LAYERS | known_calls.MOVING_LAYERS
-_ACTIVATION_LAYERS = keras_api.ACTIVATION_LAYERS
+_PASS_THROUGH = effects.PASS_THROUGH_LAYERS
+_ACTIVATION_LAYERS = keras_layers.ACTIVATION_LAYERS
 
 
 class Skipped(Exception):
@@ -205,10 +205,10 @@ class Session:
                 raise Skipped(f"{what} is not run by --verify")
             return call
 
-        for name in known_calls.NO_OP_MODEL_METHODS:
+        for name in effects.NO_OP_MODEL_METHODS:
             if hasattr(keras.Model, name):
                 setattr(keras.Model, name, nothing)
-        for name in known_calls.REFUSED_MODEL_METHODS:
+        for name in effects.REFUSED_MODEL_METHODS:
             if hasattr(keras.Model, name):
                 setattr(keras.Model, name, refuse(f"model.{name}()"))
         keras.utils.get_file = refuse("downloading")

@@ -21,11 +21,11 @@ from typing import Any
 
 import libcst as cst
 
-from kast.analysis import keras_api
-from kast.analysis.models import CompileCall, Model, OutputLayer
+from kast.analysis.models import CompileCall, Loss, Model, OutputLayer
 from kast.analysis.picture import Picture
 from kast.analysis.values import UNKNOWN, UNKNOWN_VALUE, Fact, Known, Mapping, Sequence, Value
 from kast.diagnostics import Diagnostic, Span
+from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import losses as keras_losses
 
 # Row sums this close to 1 mean a softmax.
@@ -58,7 +58,7 @@ def measured_activation(out: dict[str, Any]) -> str | None:
 def _activation(out: dict[str, Any]) -> str | None:
     name = out.get("activation")
     if isinstance(name, str):
-        canonical = keras_api.activation_from_string(name.lower())
+        canonical = keras_activations.from_string(name.lower())
         if canonical is not None:
             return canonical
     return measured_activation(out)

@@ -29,11 +29,11 @@ import marshal
 import os
 from dataclasses import dataclass, field
 
-from kast.verify import known_calls
+from kast.libraries import effects
 
-_FORBIDDEN_CALLS = known_calls.NOT_RUN_CALLS
-_FORBIDDEN_MODULES = known_calls.NOT_RUN_MODULES
-_BUILD_METHODS = known_calls.MODEL_BUILD_METHODS
+_FORBIDDEN_CALLS = effects.NOT_RUN_CALLS
+_FORBIDDEN_MODULES = effects.NOT_RUN_MODULES
+_BUILD_METHODS = effects.MODEL_BUILD_METHODS
 _BUILTINS = frozenset(dir(builtins))
 _MAIN_GUARD = ("__name__", "__main__")
 
@@ -187,7 +187,7 @@ def _changed_in_place(stmt: ast.stmt) -> set[str]:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) and node is not stmt:
             continue
-        if isinstance(node, ast.Attribute) and node.attr in known_calls.MUTATING_METHODS:
+        if isinstance(node, ast.Attribute) and node.attr in effects.MUTATING_METHODS:
             found |= _mutated(node.value)
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -210,10 +210,10 @@ def _data_helpers(tree: ast.Module, aliases: dict[str, str]) -> set[str]:
             dotted = _dotted(call.func)
             if dotted is None:
                 continue
-            if dotted.rsplit(".", 1)[-1] in known_calls.DATA_LOADING_CALLS:
+            if dotted.rsplit(".", 1)[-1] in effects.DATA_HELPER_CALLS:
                 helpers.add(name)
             full = _full_name(dotted, aliases)
-            if any(full == m or full.startswith(m + ".") for m in known_calls.DATA_LOADING_MODULES):
+            if any(full == m or full.startswith(m + ".") for m in effects.DATA_HELPER_MODULES):
                 helpers.add(name)
             if dotted in functions:
                 called.add(dotted)
@@ -322,7 +322,7 @@ class _GuardedImports(ast.NodeTransformer):
     """
 
     def visit_Import(self, node: ast.Import) -> ast.AST:
-        if all(alias.name in known_calls.ALWAYS_INSTALLED for alias in node.names):
+        if all(alias.name in effects.ALWAYS_INSTALLED for alias in node.names):
             return node
         return self._guard(node, [alias.asname or alias.name.split(".")[0] for alias in node.names])
 

@@ -75,6 +75,8 @@ LAYERS: dict[str, LayerRow] = {
     # The same values in another shape.
     "Flatten": LayerRow(RESHAPE), "Reshape": LayerRow(RESHAPE), "Permute": LayerRow(RESHAPE),
     "RepeatVector": LayerRow(RESHAPE),
+    **{f"Cropping{dims}D": LayerRow(RESHAPE) for dims in (1, 2, 3)},
+    "Masking": LayerRow(IDENTITY),
     # Pooling keeps the channels.
     **{f"{kind}{dims}D": LayerRow(POOL)
        for kind in ("GlobalAveragePooling", "GlobalMaxPooling", "MaxPooling", "AveragePooling", "GlobalAvgPool",
@@ -98,6 +100,10 @@ LAYERS: dict[str, LayerRow] = {
        for name in ("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
                     "RandomBrightness", "RandomCrop", "RandomHeight", "RandomWidth")},
 }
+
+
+# Layers that are an activation and nothing else: class name -> the activation they apply.
+ACTIVATION_LAYERS = {name: r.activation for name, r in LAYERS.items() if r.role == ACTIVATION and r.activation}
 
 
 def row(kind: str) -> LayerRow:
