@@ -37,7 +37,7 @@ from kast.analysis.models import CompileCall
 from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import losses as keras_losses
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 from kast.rules.compile_facts import is_accuracy
 
 CODE = "K402"
@@ -45,15 +45,15 @@ NAME = "accuracy-on-regression"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
 model = Sequential()
 model.add(Dense(64, activation="relu", input_shape=(13,)))
 model.add(Dense(1))
 model.compile(optimizer="rmsprop", loss="mse", metrics=["accuracy"])
-""",
-    """
+""", line=7),
+    Fires("""
 import keras
 from keras import layers
 inputs = keras.Input(shape=(5,))
@@ -61,7 +61,7 @@ x = layers.Dense(32, activation="relu")(inputs)
 outputs = layers.Dense(1, activation="linear")(x)
 model = keras.Model(inputs, outputs)
 model.compile(optimizer="adam", loss=keras.losses.MeanAbsoluteError(), metrics=["mae", keras.metrics.Accuracy()])
-""",
+""", line=8),
 )
 SILENT = (
     """

@@ -32,7 +32,7 @@ from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
 from kast.libraries.keras import losses as keras_losses
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 from kast.rules.compile_facts import classifier_evidence, is_any_accuracy, losses
 
 CODE = "K505"
@@ -40,16 +40,16 @@ NAME = "accuracy-only-metrics"
 SEVERITY = Severity.INFO
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-""",
-    """
+""", line=4),
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(64, activation="relu"), keras.layers.Dense(5, activation="softmax")])
 model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[keras.metrics.CategoricalAccuracy()])
-""",
+""", line=4),
 )
 SILENT = (
     """

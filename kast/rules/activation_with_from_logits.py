@@ -39,25 +39,25 @@ from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import activations as keras_activations
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K106"
 NAME = "activation-with-from-logits"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation="softmax")])
 model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-""",
-    """
+""", line=4, fixed='tf.keras.losses.SparseCategoricalCrossentropy()'),
+    Fires("""
 from tensorflow import keras
 def build_model(n):
     return keras.Sequential([keras.layers.Input((n,)), keras.layers.Dense(1, activation="sigmoid")])
 model = build_model(8)
 model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))
-""",
+""", line=6, fixed='keras.losses.BinaryCrossentropy()'),
 )
 SILENT = (
     """

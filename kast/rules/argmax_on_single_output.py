@@ -27,25 +27,25 @@ from typing import Iterator
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K301"
 NAME = "argmax-on-single-output"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 pred = np.argmax(model.predict(x_test), axis=1)
-""",
-    """
+""", line=5),
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
 probs = model.predict(x_test)
 labels = tf.argmax(probs, axis=-1)
-""",
+""", line=5),
 )
 SILENT = (
     """

@@ -44,7 +44,7 @@ from kast.analysis.picture import Picture
 from kast.analysis.values import Value
 from kast.diagnostics import Severity
 from kast.libraries.keras import models as keras_models
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 from kast.rules.input_facts import x_of
 
 CODE = "K604"
@@ -52,7 +52,7 @@ NAME = "augmented-evaluation-data"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 from tensorflow.keras.preprocessing.image import ImageDataGenerator
 datagen = ImageDataGenerator(rescale=1.0 / 255, rotation_range=30, horizontal_flip=True, validation_split=0.2)
@@ -61,8 +61,8 @@ val = datagen.flow_from_directory("data", subset="validation")
 model = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(3, activation="softmax")])
 model.compile(optimizer="adam", loss="categorical_crossentropy")
 model.fit(train, validation_data=val, epochs=10)
-""",
-    """
+""", line=9),
+    Fires("""
 import keras
 from keras import layers
 test_ds = keras.utils.image_dataset_from_directory("leaves/test", shuffle=False)
@@ -70,7 +70,7 @@ augment = keras.Sequential([layers.RandomFlip(), layers.RandomRotation(0.2)])
 test_ds = test_ds.map(lambda x, y: (augment(x, training=True), y))
 model = keras.models.load_model("leaves.keras")
 model.evaluate(test_ds)
-""",
+""", line=8),
 )
 SILENT = (
     """

@@ -42,6 +42,14 @@ class Finding(NamedTuple):
     fix: FixPlan | None = None
 
 
+class Fires(NamedTuple):
+    """An example that must fire: the code, the line of the finding, and the text its fix writes."""
+
+    source: str
+    line: int  # the line the finding is on, counted in `source` as written (its first line is 1)
+    fixed: str | None = None  # where the rule fixes: the replacement text of the fix's first edit
+
+
 class Rule(NamedTuple):
     code: str
     name: str
@@ -51,6 +59,7 @@ class Rule(NamedTuple):
     silent: tuple[str, ...]
     check: Callable[[Picture], Iterable[Finding]]
     runtime: bool = False  # reported by the runtime verifier (--verify), not by static analysis
+    expected: tuple[Fires | None, ...] = ()  # per example of `fires`: where it fires and what its fix writes
 
     @property
     def summary(self) -> str:
@@ -67,10 +76,11 @@ class Rule(NamedTuple):
             name=module.NAME,
             severity=module.SEVERITY,
             doc=(module.__doc__ or "").strip(),
-            fires=tuple(module.FIRES),
+            fires=tuple(example.source if isinstance(example, Fires) else example for example in module.FIRES),
             silent=tuple(module.SILENT),
             check=module.check,
             runtime=getattr(module, "RUNTIME", False),
+            expected=tuple(example if isinstance(example, Fires) else None for example in module.FIRES),
         )
 
 

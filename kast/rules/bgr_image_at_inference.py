@@ -43,7 +43,7 @@ import libcst as cst
 from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 from kast.rules.input_facts import training_inputs
 
 CODE = "K211"
@@ -51,7 +51,7 @@ NAME = "bgr-image-at-inference"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import cv2
 import numpy as np
 import tensorflow as tf
@@ -62,8 +62,8 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(train_ds)
 frame = cv2.resize(cv2.imread("bin.jpg"), (224, 224))
 print(model.predict(np.expand_dims(frame.astype("float32"), 0)))
-""",
-    """
+""", line=11, fixed='cv2.cvtColor(cv2.imread("bin.jpg"), cv2.COLOR_BGR2RGB)'),
+    Fires("""
 import cv2
 import numpy as np
 from tensorflow.keras.preprocessing.image import ImageDataGenerator
@@ -76,7 +76,7 @@ model.fit(flow)
 cap = cv2.VideoCapture(0)
 ok, frame = cap.read()
 model.predict(np.expand_dims(cv2.resize(frame, (64, 64)) / 255.0, 0))
-""",
+""", line=13),
 )
 SILENT = (
     """

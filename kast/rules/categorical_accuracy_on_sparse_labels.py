@@ -42,7 +42,7 @@ from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.libraries.keras import metrics as keras_metrics
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan
+from kast.rules.base import Finding, Fires, FixPlan
 from kast.rules.compile_facts import losses
 
 CODE = "K405"
@@ -50,19 +50,19 @@ NAME = "categorical-accuracy-on-sparse-labels"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["categorical_accuracy"])
-""",
-    """
+""", line=4, fixed='"sparse_categorical_accuracy"'),
+    Fires("""
 import keras
 from sklearn.preprocessing import LabelEncoder
 y = LabelEncoder().fit_transform(labels)
 model = keras.Sequential([keras.layers.Dense(4, activation="softmax")])
 model.compile(loss=keras.losses.CategoricalFocalCrossentropy(), metrics=[keras.metrics.CategoricalAccuracy()])
 model.fit(X, y)
-""",
+""", line=6, fixed='SparseCategoricalAccuracy'),
 )
 SILENT = (
     """

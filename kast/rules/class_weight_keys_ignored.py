@@ -36,20 +36,20 @@ from kast.analysis.models import FitCall
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known, Mapping
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K506"
 NAME = "class-weight-keys-ignored"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(X, y, class_weight={"low": 1.0, "medium": 1.5, "high": 4.0})
-""",
-    """
+""", line=5),
+    Fires("""
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 from tensorflow.keras.preprocessing.image import ImageDataGenerator
@@ -58,13 +58,13 @@ train = ImageDataGenerator(rescale=1.0 / 255).flow_from_directory("train")
 weights = compute_class_weight("balanced", classes=np.unique(train.classes), y=train.classes)
 model = load_model("m.keras")
 model.fit(train, class_weight=dict(zip(train.class_indices.keys(), weights)))
-""",
-    """
+""", line=9),
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(X, y, class_weight={1: 1.0, 2: 9.0})
-""",
+""", line=5),
 )
 SILENT = (
     """

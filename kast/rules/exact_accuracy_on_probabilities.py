@@ -36,7 +36,7 @@ from kast.analysis.values import Known
 from kast.diagnostics import Severity
 from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import losses as keras_losses
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 from kast.rules.compile_facts import classifier_evidence, losses
 
 CODE = "K401"
@@ -44,7 +44,7 @@ NAME = "exact-accuracy-on-probabilities"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([
     tf.keras.layers.Input(shape=(10,)),
@@ -52,29 +52,29 @@ model = tf.keras.Sequential([
     tf.keras.layers.Dense(1, activation="sigmoid"),
 ])
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[tf.keras.metrics.Accuracy()])
-""",
-    """
+""", line=8),
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential()
 model.add(keras.layers.Dense(16, activation="relu"))
 model.add(keras.layers.Dense(1, activation="sigmoid"))
 model.compile(optimizer="adam", loss=keras.losses.MeanSquaredError(), metrics=[keras.metrics.Accuracy()])
-""",
-    """
+""", line=6),
+    Fires("""
 import keras
 from keras.metrics import Accuracy
 def build(backbone):
     model = keras.Model(backbone.input, backbone.output)
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["auc", Accuracy()])
     return model
-""",
-    """
+""", line=6),
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
 probs = model.predict(x_test)
 acc = keras.metrics.Accuracy()
 acc.update_state(y_test_onehot, probs)
-""",
+""", line=6),
 )
 SILENT = (
     """

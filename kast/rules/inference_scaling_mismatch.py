@@ -42,7 +42,7 @@ from kast.analysis.dataflow import RAW, UNIT, Data
 from kast.analysis.lineage import TWICE
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 from kast.rules.input_facts import SCALES, scale_of, training_inputs
 
 CODE = "K207"
@@ -50,7 +50,7 @@ NAME = "inference-scaling-mismatch"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 import tensorflow as tf
 from tensorflow.keras.preprocessing import image
@@ -61,8 +61,8 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(train, epochs=5)
 x = image.img_to_array(image.load_img("photo.jpg", target_size=(150, 150)))
 print(model.predict(np.expand_dims(x, 0)))
-""",
-    """
+""", line=11),
+    Fires("""
 import cv2
 import numpy as np
 from tensorflow import keras
@@ -73,8 +73,8 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(x_train, y_train)
 digit = cv2.imread("digit.png", cv2.IMREAD_GRAYSCALE)
 print(model.predict(digit.reshape(1, 28, 28)))
-""",
-    """
+""", line=11),
+    Fires("""
 import numpy as np
 import keras
 train_ds = keras.utils.image_dataset_from_directory("flowers", image_size=(180, 180))
@@ -84,7 +84,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(train_ds, epochs=3)
 img = keras.utils.img_to_array(keras.utils.load_img("rose.jpg", target_size=(180, 180))) / 255.0
 model.predict(np.expand_dims(img, 0))
-""",
+""", line=10),
 )
 SILENT = (
     """

@@ -36,14 +36,14 @@ from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K110"
 NAME = "label-encoding-vs-loss"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
 from tensorflow.keras.utils import to_categorical
@@ -51,8 +51,8 @@ y_train = to_categorical(y_train)
 model = Sequential([Dense(10, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(x_train, y_train)
-""",
-    """
+""", line=7),
+    Fires("""
 from sklearn.preprocessing import LabelEncoder
 from tensorflow import keras
 encoder = LabelEncoder()
@@ -60,7 +60,7 @@ y = encoder.fit_transform(df["species"])
 model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
 model.compile(optimizer="adam", loss=keras.losses.categorical_crossentropy)
 model.fit(X, y)
-""",
+""", line=7),
 )
 SILENT = (
     """

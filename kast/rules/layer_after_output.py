@@ -35,14 +35,14 @@ from kast.analysis.values import Known, Value
 from kast.diagnostics import Severity
 from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import layers as keras_layers
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K503"
 NAME = "layer-after-output"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense, Dropout, Flatten
 model = Sequential()
@@ -51,8 +51,8 @@ model.add(Dense(256, activation="relu"))
 model.add(Dense(10, activation="softmax"))
 model.add(Dropout(0.3))
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-""",
-    """
+""", line=8),
+    Fires("""
 import keras
 from keras import layers
 inputs = keras.Input(shape=(24,))
@@ -62,8 +62,8 @@ h = layers.Activation("sigmoid")(h)
 outputs = layers.Dropout(0.1)(h)
 model = keras.Model(inputs, outputs)
 model.compile(optimizer="adam", loss="binary_crossentropy")
-""",
-    """
+""", line=8),
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([
     tf.keras.layers.Input(shape=(40,)),
@@ -72,7 +72,7 @@ model = tf.keras.Sequential([
     tf.keras.layers.Dense(5),
 ])
 model.compile(optimizer="adam", loss="categorical_crossentropy")
-""",
+""", line=7),
 )
 SILENT = (
     """

@@ -45,27 +45,27 @@ from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K101"
 NAME = "logits-into-probability-loss"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import keras
 from keras import layers
 model = keras.Sequential([layers.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
 model.compile(optimizer="adam", loss="binary_crossentropy")
-""",
-    """
+""", line=4, fixed='layers.Dense(1, activation="sigmoid")'),
+    Fires("""
 import tensorflow as tf
 inputs = tf.keras.Input(shape=(4,))
 outputs = tf.keras.layers.Dense(3, activation=None)(inputs)
 model = tf.keras.Model(inputs, outputs)
 model.compile(optimizer="adam", loss=tf.keras.losses.CategoricalCrossentropy())
-""",
-    """
+""", line=4, fixed='"softmax"'),
+    Fires("""
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
 model = Sequential()
@@ -73,7 +73,7 @@ model.add(Dense(32, activation="relu", input_shape=(10,)))
 model.add(Dense(5, activation="softmax"))
 model.add(Dense(5))
 model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
-""",
+""", line=7, fixed='Dense(5, activation="softmax")'),
 )
 SILENT = (
     """

@@ -29,27 +29,27 @@ from typing import Iterator
 
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K504"
 NAME = "no-validation"
 SEVERITY = Severity.INFO
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, y_train, epochs=50, batch_size=32)
-""",
-    """
+""", line=5),
+    Fires("""
 import keras
 def train(x, y):
     model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     model.fit(x, y, epochs=5, callbacks=[keras.callbacks.EarlyStopping(monitor="loss")])
     return model
-""",
+""", line=6),
 )
 SILENT = (
     """

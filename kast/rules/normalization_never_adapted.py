@@ -35,22 +35,22 @@ from typing import Iterator
 
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K210"
 NAME = "normalization-never-adapted"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import keras
 (x_train, y_train), _ = keras.datasets.cifar10.load_data()
 model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Normalization(), keras.layers.Flatten(),
                           keras.layers.Dense(10, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(x_train, y_train)
-""",
-    """
+""", line=4),
+    Fires("""
 import tensorflow as tf
 norm = tf.keras.layers.Normalization(axis=-1)
 inputs = tf.keras.Input(shape=(8,))
@@ -58,7 +58,7 @@ outputs = tf.keras.layers.Dense(1)(norm(inputs))
 model = tf.keras.Model(inputs, outputs)
 model.compile(optimizer="adam", loss="mse")
 model.fit(x, y)
-""",
+""", line=3),
 )
 SILENT = (
     """

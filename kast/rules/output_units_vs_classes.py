@@ -35,22 +35,22 @@ from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K109"
 NAME = "output-units-vs-classes"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import keras
 num_classes = 10
 y = keras.utils.to_categorical(labels, num_classes)
 model = keras.Sequential([keras.layers.Dense(100, activation="softmax")])
 model.compile(loss="categorical_crossentropy", optimizer="adam")
 model.fit(x, y)
-""",
-    """
+""", line=5),
+    Fires("""
 import tensorflow as tf
 from sklearn.model_selection import train_test_split
 NUM_CLASSES = 5
@@ -59,7 +59,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
 model = tf.keras.Sequential([tf.keras.layers.Dense(4, activation="softmax")])
 model.compile(loss="categorical_crossentropy", optimizer="adam")
 model.fit(X_train, y_train)
-""",
+""", line=7),
 )
 SILENT = (
     """

@@ -38,14 +38,14 @@ from kast.analysis.dataflow import FEATURE_PREPROCESSORS, Data, Estimator, fitte
 from kast.analysis.picture import Picture
 from kast.analysis.values import Sequence
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K202"
 NAME = "preprocessing-before-split"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -54,8 +54,8 @@ X = df.drop(columns=["y"]).values
 scaler = StandardScaler()
 X = scaler.fit_transform(X)
 X_train, X_test, y_train, y_test = train_test_split(X, df["y"], test_size=0.2)
-""",
-    """
+""", line=8),
+    Fires("""
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
@@ -63,7 +63,7 @@ X = np.load("features.npy")
 pca = PCA(n_components=10).fit(X)
 X_train, X_test = train_test_split(X)
 X_train, X_test = pca.transform(X_train), pca.transform(X_test)
-""",
+""", line=6),
 )
 SILENT = (
     """

@@ -42,33 +42,33 @@ from kast.analysis.dataflow import Data, FitEvent, fitted_kind, learns_from_data
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K201"
 NAME = "preprocessor-fit-on-test"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
 scaler = StandardScaler()
 X_train = scaler.fit_transform(X_train)
 X_test = scaler.fit_transform(X_test)
-""",
-    """
+""", line=7, fixed='scaler.transform'),
+    Fires("""
 import tensorflow as tf
 from sklearn.model_selection import train_test_split
 X_train, X_val, y_train, y_val = train_test_split(X, y)
 normalizer = tf.keras.layers.Normalization()
 normalizer.adapt(X_val)
-""",
-    """
+""", line=6),
+    Fires("""
 from tensorflow.keras.preprocessing.text import Tokenizer
 tokenizer = Tokenizer(num_words=10000)
 tokenizer.fit_on_texts(test_texts)
-""",
+""", line=4),
 )
 SILENT = (
     """

@@ -41,7 +41,7 @@ from typing import Iterator
 from kast.analysis.dataflow import Data, FitEvent, same_class
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 from kast.rules.input_facts import training_inputs
 
 CODE = "K209"
@@ -49,7 +49,7 @@ NAME = "preprocessor-refit-at-inference"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import pandas as pd
 import tensorflow as tf
 from tensorflow.keras.preprocessing.text import Tokenizer
@@ -65,8 +65,8 @@ new = pd.read_csv("new.csv")["text"]
 new_tokenizer = Tokenizer(num_words=5000)
 new_tokenizer.fit_on_texts(new)
 print(model.predict(pad_sequences(new_tokenizer.texts_to_sequences(new))))
-""",
-    """
+""", line=15),
+    Fires("""
 import pandas as pd
 import keras
 from sklearn.preprocessing import StandardScaler
@@ -77,7 +77,7 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(scaler.fit_transform(train[["a", "b"]]), train["y"])
 today = pd.read_csv("today.csv")
 print(model.predict(StandardScaler().fit_transform(today[["a", "b"]])))
-""",
+""", line=11),
 )
 SILENT = (
     """

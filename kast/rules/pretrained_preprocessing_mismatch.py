@@ -46,14 +46,14 @@ from kast.analysis.models import AUGMENTATION, FIXED, IDENTITY, ApplicationInput
 from kast.analysis.picture import Picture
 from kast.analysis.values import Value
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K208"
 NAME = "pretrained-preprocessing-mismatch"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import keras
 from keras import layers
 inputs = layers.Input(shape=(224, 224, 3))
@@ -62,8 +62,8 @@ base = keras.applications.EfficientNetB0(include_top=False, input_tensor=x, weig
 outputs = layers.Dense(5, activation="softmax")(layers.GlobalAveragePooling2D()(base.output))
 model = keras.Model(inputs, outputs)
 model.compile(optimizer="adam", loss="categorical_crossentropy")
-""",
-    """
+""", line=5),
+    Fires("""
 import tensorflow as tf
 from tensorflow.keras.applications import ResNet50V2
 from tensorflow.keras.applications.resnet50 import preprocess_input
@@ -74,7 +74,7 @@ out = tf.keras.layers.Dense(1, activation="sigmoid")(tf.keras.layers.GlobalAvera
 model = tf.keras.Model(inputs=base.input, outputs=out)
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(train, epochs=3)
-""",
+""", line=6),
 )
 SILENT = (
     """

@@ -32,27 +32,27 @@ from typing import Iterator
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K303"
 NAME = "probabilities-as-labels"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from sklearn.metrics import accuracy_score
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
 proba = model.predict(X_test)
 print(accuracy_score(y_test, proba))
-""",
-    """
+""", line=6),
+    Fires("""
 import numpy as np
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 pred = model.predict(x_test).ravel()
 print((pred == y_test).mean())
-""",
+""", line=6),
 )
 SILENT = (
     """

@@ -35,14 +35,14 @@ from typing import Iterator
 from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K603"
 NAME = "random-split-of-overlapping-windows"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
@@ -52,8 +52,8 @@ for i in range(len(series) - 168):
     X.append(series[i:i + 168])
     y.append(series[i + 168])
 X_train, X_test, y_train, y_test = train_test_split(np.array(X), np.array(y), test_size=0.2)
-""",
-    """
+""", line=10),
+    Fires("""
 import numpy as np
 import keras
 from sklearn.model_selection import KFold
@@ -62,7 +62,7 @@ ds = keras.utils.timeseries_dataset_from_array(data[:-96], targets=data[96:, 1],
 X = np.concatenate([x for x, _ in ds])
 for train_idx, test_idx in KFold(n_splits=5, shuffle=True).split(X):
     pass
-""",
+""", line=8),
 )
 SILENT = (
     """

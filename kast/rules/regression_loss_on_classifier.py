@@ -34,23 +34,23 @@ from kast.diagnostics import Severity
 from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import losses as keras_losses
 from kast.libraries.keras import metrics as keras_metrics
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K108"
 NAME = "regression-loss-on-classifier"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
-""",
-    """
+""", line=4),
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
 model.compile(loss=keras.losses.MeanAbsoluteError(), metrics=[keras.metrics.CategoricalAccuracy()])
-""",
+""", line=4),
 )
 SILENT = (
     """

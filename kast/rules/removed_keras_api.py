@@ -50,14 +50,14 @@ from kast.diagnostics import Severity
 from kast.libraries import sklearn
 from kast.libraries.keras import models as keras_models
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan
+from kast.rules.base import Finding, Fires, FixPlan
 
 CODE = "K304"
 NAME = "removed-keras-api"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
@@ -65,19 +65,19 @@ model = Sequential([Dense(64, activation="relu", input_shape=(20,)), Dense(10, a
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(x_train, y_train, epochs=5)
 classes = model.predict_classes(x_test)
-""",
-    """
+""", line=8, fixed='np.argmax(model.predict(x_test), axis=-1)'),
+    Fires("""
 import tensorflow as tf
 from tensorflow.keras.preprocessing.image import ImageDataGenerator
 flow = ImageDataGenerator(rescale=1 / 255).flow_from_directory("data/train", target_size=(64, 64))
 model = tf.keras.models.load_model("base.h5")
 model.fit_generator(flow, steps_per_epoch=len(flow), epochs=3)
-""",
-    """
+""", line=6, fixed='model.fit'),
+    Fires("""
 from keras.models import load_model
 def evaluate(net, test_flow):
     return net.evaluate_generator(test_flow, steps=len(test_flow))
-""",
+""", line=4, fixed='net.evaluate'),
 )
 SILENT = (
     """

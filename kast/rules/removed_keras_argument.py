@@ -47,30 +47,30 @@ from kast.analysis.picture import KerasCall, Picture
 from kast.analysis.values import Const
 from kast.diagnostics import Severity
 from kast.libraries.keras import arguments
-from kast.rules.base import Finding, FixPlan
+from kast.rules.base import Finding, Fires, FixPlan
 
 CODE = "K507"
 NAME = "removed-keras-argument"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from keras.models import Sequential
 from keras.layers import Dense
 model = Sequential()
 model.add(Dense(output_dim=64, init="uniform", input_dim=20))
 model.compile(loss="binary_crossentropy", optimizer="adam")
 model.fit(X, y, nb_epoch=10)
-""",
-    """
+""", line=5, fixed='units'),
+    Fires("""
 from tensorflow.keras.layers import Conv2D
 conv = Conv2D(64, (3, 3), border_mode="same")
-""",
-    """
+""", line=3, fixed='padding'),
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(loss="binary_crossentropy", optimizer="adam", metrics="accuracy")
-""",
+""", line=4, fixed='["accuracy"]'),
 )
 SILENT = (
     """

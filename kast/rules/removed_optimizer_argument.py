@@ -41,27 +41,27 @@ from kast.analysis.values import Const, Value
 from kast.diagnostics import Severity
 from kast.libraries.keras import optimizers as keras_optimizers
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan
+from kast.rules.base import Finding, Fires, FixPlan
 
 CODE = "K501"
 NAME = "removed-optimizer-argument"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer=keras.optimizers.RMSprop(lr=1e-3), loss="binary_crossentropy")
-""",
-    """
+""", line=4, fixed='learning_rate'),
+    Fires("""
 import tensorflow as tf
 opt = tf.keras.optimizers.SGD(learning_rate=0.01, decay=1e-6, momentum=0.9, nesterov=True)
-""",
-    """
+""", line=3),
+    Fires("""
 from keras.optimizers import Adam
 def build(model, lr):
     model.compile(optimizer=Adam(lr=lr), loss="mse")
-""",
+""", line=4, fixed='learning_rate'),
 )
 SILENT = (
     """

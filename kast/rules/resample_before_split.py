@@ -31,20 +31,20 @@ from typing import Iterator
 from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K206"
 NAME = "resample-before-split"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 from imblearn.over_sampling import SMOTE
 from sklearn.model_selection import train_test_split
 X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
 X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, test_size=0.2)
-""",
-    """
+""", line=4),
+    Fires("""
 import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.utils import resample
@@ -53,7 +53,7 @@ minority = df[df["label"] == 1]
 upsampled = resample(minority, replace=True, n_samples=1000)
 balanced = pd.concat([df[df["label"] == 0], upsampled])
 train, test = train_test_split(balanced, test_size=0.2)
-""",
+""", line=7),
 )
 SILENT = (
     """

@@ -44,14 +44,14 @@ from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
 from kast.libraries.keras import layers as keras_layers
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K502"
 NAME = "saturating-deep-activations"
 SEVERITY = Severity.INFO
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 from tensorflow.keras import layers
 model = keras.Sequential([
@@ -62,8 +62,8 @@ model = keras.Sequential([
     layers.Dense(1, activation="sigmoid"),
 ])
 model.compile(optimizer="sgd", loss="binary_crossentropy")
-""",
-    """
+""", line=6),
+    Fires("""
 from keras.models import Sequential
 from keras.layers import Dense, Activation, Dropout
 model = Sequential()
@@ -74,7 +74,7 @@ model.add(Dense(256, activation="tanh"))
 model.add(Dense(128))
 model.add(Activation("tanh"))
 model.add(Dense(10, activation="softmax"))
-""",
+""", line=5),
 )
 SILENT = (
     """

@@ -35,8 +35,10 @@ print(classification_report(test.classes, y_pred))
 
 ## Fix safety
 The fix adds `shuffle=False` to a generator or directory loader that is only
-predicted from and evaluated on (never trained on).  It is safe: the order of
-a source that is not trained on changes no result but the comparison.
+predicted from and evaluated on (never trained on), and that is no
+`subset=` of a folder split with `validation_split=` (there `shuffle=` also
+decides which files are in the subset).  It is safe: the order of a source
+that is not trained on changes no result but the comparison.
 """
 
 from __future__ import annotations
@@ -50,14 +52,14 @@ from kast.analysis.picture import Picture
 from kast.analysis.values import Value
 from kast.diagnostics import Severity
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan
+from kast.rules.base import Finding, Fires, FixPlan
 
 CODE = "K601"
 NAME = "shuffled-predictions-vs-labels"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 from sklearn.metrics import classification_report
 from tensorflow.keras.models import load_model
@@ -66,8 +68,10 @@ model = load_model("model.keras")
 test = ImageDataGenerator(rescale=1.0 / 255).flow_from_directory("data/test", target_size=(150, 150))
 y_pred = np.argmax(model.predict(test), axis=1)
 print(classification_report(test.classes, y_pred))
-""",
-    """
+""", line=9,
+          fixed='ImageDataGenerator(rescale=1.0 / 255).flow_from_directory("data/test", target_size=(150, 150), '
+                'shuffle=False)'),
+    Fires("""
 import numpy as np
 import keras
 from sklearn.metrics import confusion_matrix
@@ -76,8 +80,8 @@ model = keras.models.load_model("plants.keras")
 y_true = np.concatenate([y for x, y in val_ds], axis=0)
 y_pred = np.argmax(model.predict(val_ds), axis=1)
 print(confusion_matrix(y_true, y_pred))
-""",
-    """
+""", line=9),
+    Fires("""
 import numpy as np
 import tensorflow as tf
 from sklearn.metrics import accuracy_score
@@ -85,7 +89,7 @@ x_test, y_test = np.load("x.npy"), np.load("y.npy")
 test_ds = tf.data.Dataset.from_tensor_slices((x_test, y_test)).shuffle(1000).batch(64)
 model = tf.keras.models.load_model("m.keras")
 print(accuracy_score(y_test, model.predict(test_ds).argmax(axis=1)))
-""",
+""", line=8),
 )
 SILENT = (
     """
@@ -182,6 +186,8 @@ def _no_shuffle(picture: Picture, pipeline: Pipeline) -> FixPlan | None:
     call = pipeline.root
     if not isinstance(call, cst.Call) or pipeline.shuffle is not call:
         return None  # a tf.data .shuffle() step: removing it is for the author to decide
+    if pipeline.subset is not None:
+        return None  # a subset= loader: its files depend on shuffle=, and must match its training sibling
     if any(isinstance(fit.x, Data) and fit.x.pipeline is not None and fit.x.pipeline.root is call
            for fit in picture.fits):
         return None

@@ -39,26 +39,26 @@ from kast.analysis.picture import Picture, TrainedOutput, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K105"
 NAME = "sigmoid-with-categorical-loss"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow.keras.layers import Dense
 from tensorflow.keras.models import Sequential
 model = Sequential([Dense(64, activation="relu"), Dense(10, activation="sigmoid")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-""",
-    """
+""", line=4, fixed='"softmax"'),
+    Fires("""
 import tensorflow as tf
 inputs = tf.keras.Input((3,))
 outputs = tf.keras.layers.Dense(6, activation=tf.nn.sigmoid)(inputs)
 model = tf.keras.Model(inputs, outputs)
 model.compile(loss=tf.keras.losses.CategoricalCrossentropy(from_logits=False))
-""",
+""", line=4, fixed='tf.keras.losses.BinaryCrossentropy(from_logits=False)'),
 )
 SILENT = (
     """

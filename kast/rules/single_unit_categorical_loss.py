@@ -37,24 +37,24 @@ from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K103"
 NAME = "single-unit-categorical-loss"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="categorical_crossentropy")
-""",
-    """
+""", line=4, fixed='"binary_crossentropy"'),
+    Fires("""
 import tensorflow as tf
 N = 2
 model = tf.keras.Sequential([tf.keras.layers.Dense(N - 1, activation="sigmoid")])
 model.compile(optimizer="adam", loss=tf.keras.losses.CategoricalCrossentropy())
-""",
+""", line=5, fixed='tf.keras.losses.BinaryCrossentropy()'),
 )
 SILENT = (
     """

@@ -37,26 +37,26 @@ from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K102"
 NAME = "softmax-on-single-unit"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1, activation="softmax")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
-""",
-    """
+""", line=3, fixed='"sigmoid"'),
+    Fires("""
 import keras
 from keras import layers
 inputs = keras.Input((6,))
 x = layers.Dense(1)(inputs)
 outputs = layers.Activation("softmax")(x)
 model = keras.Model(inputs, outputs)
-""",
+""", line=5, fixed='"sigmoid"'),
 )
 SILENT = (
     """

@@ -38,26 +38,26 @@ from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K104"
 NAME = "softmax-with-binary-loss"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(2, activation="softmax")])
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-""",
-    """
+""", line=4, fixed='"categorical_crossentropy"'),
+    Fires("""
 import keras
 from keras import layers
 model = keras.Sequential()
 model.add(layers.Dense(4))
 model.add(layers.Softmax())
 model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy())
-""",
+""", line=7, fixed='keras.losses.CategoricalCrossentropy()'),
 )
 SILENT = (
     """

@@ -27,15 +27,15 @@ from typing import Iterator
 
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K000"
 NAME = "syntax-error"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    'import keras\nprint "epoch done"\n',
-    "from tensorflow import keras\nmodel = keras.Sequential([\n",
+    Fires('import keras\nprint "epoch done"\n', line=2),
+    Fires("from tensorflow import keras\nmodel = keras.Sequential([\n", line=2),
 )
 SILENT = (
     "",

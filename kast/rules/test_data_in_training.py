@@ -34,14 +34,14 @@ from kast.analysis.models import Callback, FitCall
 from kast.analysis.picture import Picture
 from kast.analysis.values import Sequence
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K205"
 NAME = "test-data-in-training"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 import tensorflow as tf
 from sklearn.model_selection import train_test_split
@@ -51,14 +51,14 @@ y_all = np.concatenate([y_train, y_test])
 model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
 model.fit(X_all, y_all)
 print(model.evaluate(X_test, y_test))
-""",
-    """
+""", line=9),
+    Fires("""
 import keras
 (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
 model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
 model.fit(x_train, y_train, validation_data=(x_test, y_test))
 model.evaluate(x_test, y_test)
-""",
+""", line=5),
 )
 SILENT = (
     """

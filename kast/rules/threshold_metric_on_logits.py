@@ -47,29 +47,29 @@ from kast.analysis.values import Const, Sequence, Value
 from kast.diagnostics import Severity
 from kast.libraries.keras import metrics as keras_metrics
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K404"
 NAME = "threshold-metric-on-logits"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(16, activation="relu"), tf.keras.layers.Dense(1)])
 model.compile(optimizer="adam", loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy"])
-""",
-    """
+""", line=4),
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True),
               metrics=[keras.metrics.BinaryAccuracy(threshold=0.0), keras.metrics.AUC(curve="PR")])
-""",
-    """
+""", line=5, fixed='keras.metrics.AUC(curve="PR", from_logits=True)'),
+    Fires("""
 import keras
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True), metrics=[keras.metrics.Precision()])
-""",
+""", line=4, fixed='keras.metrics.Precision(thresholds=0.0)'),
 )
 SILENT = (
     """

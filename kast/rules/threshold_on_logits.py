@@ -28,27 +28,27 @@ from typing import Iterator
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K305"
 NAME = "threshold-on-logits"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True))
 pred = (model.predict(x_test) > 0.5).astype(int)
-""",
-    """
+""", line=5),
+    Fires("""
 import numpy as np
 import keras
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True))
 score = model.predict(x_test).ravel()
 label = np.where(score >= 0.5, 1, 0)
-""",
+""", line=7),
 )
 SILENT = (
     """

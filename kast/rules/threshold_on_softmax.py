@@ -28,24 +28,24 @@ from typing import Iterator
 from kast.analysis.picture import Picture
 from kast.analysis.values import Known
 from kast.diagnostics import Severity
-from kast.rules.base import Finding, snippet
+from kast.rules.base import Finding, Fires, snippet
 
 CODE = "K302"
 NAME = "threshold-on-softmax"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(3, activation="softmax")])
 pred = (model.predict(x_test) > 0.5).astype(int)
-""",
-    """
+""", line=4),
+    Fires("""
 import numpy as np
 import keras
 model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
 labels = np.round(model.predict(x_test))
-""",
+""", line=5),
 )
 SILENT = (
     """

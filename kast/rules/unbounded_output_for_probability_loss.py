@@ -38,28 +38,28 @@ from kast.diagnostics import Severity
 from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import losses as keras_losses
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K107"
 NAME = "unbounded-output-for-probability-loss"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 from tensorflow.keras.layers import Dense
 from tensorflow.keras.models import Sequential
 model = Sequential()
 model.add(Dense(8, activation="relu", input_shape=(4,)))
 model.add(Dense(1, activation="relu"))
 model.compile(optimizer="adam", loss="binary_crossentropy")
-""",
-    """
+""", line=6, fixed='"sigmoid"'),
+    Fires("""
 import tensorflow as tf
 inputs = tf.keras.Input((4,))
 outputs = tf.keras.layers.Dense(5, activation="tanh")(inputs)
 model = tf.keras.Model(inputs, outputs)
 model.compile(loss=tf.keras.losses.SparseCategoricalCrossentropy())
-""",
+""", line=4, fixed='"softmax"'),
 )
 SILENT = (
     """

@@ -41,32 +41,32 @@ from typing import Iterator
 from kast.analysis.picture import KerasString, Picture
 from kast.diagnostics import Severity
 from kast.rules import edits
-from kast.rules.base import Finding, FixPlan
+from kast.rules.base import Finding, Fires, FixPlan
 
 CODE = "K403"
 NAME = "unknown-keras-name"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import keras
 from keras import layers
 model = keras.Sequential([keras.Input(shape=(32,)), layers.Dense(10, activation="sofmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-""",
-    """
+""", line=4, fixed='"softmax"'),
+    Fires("""
 from tensorflow.keras.layers import Dense, Input
 from tensorflow.keras.models import Model
 inp = Input(shape=(9,))
 out = Dense(6, activation="softmax")(Dense(64, activation="relu")(inp))
 model = Model(inp, out)
 model.compile(optimizer="adam", loss="sparse_categorical_crosentropy", metrics=["acuracy"])
-""",
-    """
+""", line=7, fixed='"sparse_categorical_crossentropy"'),
+    Fires("""
 from tensorflow import keras
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="rmsprp", loss="binary_crossentropy")
-""",
+""", line=4, fixed='"rmsprop"'),
 )
 SILENT = (
     """

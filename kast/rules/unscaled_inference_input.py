@@ -42,14 +42,14 @@ from kast.analysis.dataflow import Data, Transform, fitted_kind, same_class
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.libraries import common
-from kast.rules.base import Finding, FixPlan, snippet
+from kast.rules.base import Finding, Fires, FixPlan, snippet
 
 CODE = "K203"
 NAME = "unscaled-inference-input"
 SEVERITY = Severity.ERROR
 
 FIRES = (
-    """
+    Fires("""
 import tensorflow as tf
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -60,8 +60,8 @@ model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
 model.compile(loss="mse")
 model.fit(X_train_scaled, y_train)
 pred = model.predict(X_test)
-""",
-    """
+""", line=11, fixed='scaler.transform(X_test)'),
+    Fires("""
 import keras
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler
@@ -70,7 +70,7 @@ scaler = MinMaxScaler().fit(X_train)
 model = keras.Sequential([keras.layers.Dense(1)])
 model.fit(scaler.transform(X_train), y_train)
 model.evaluate(X_test, y_test)
-""",
+""", line=9, fixed='scaler.transform(X_test)'),
 )
 SILENT = (
     """

@@ -38,14 +38,14 @@ from kast.analysis.calls import const
 from kast.analysis.dataflow import Data, Fixed
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
-from kast.rules.base import Finding
+from kast.rules.base import Finding, Fires
 
 CODE = "K602"
 NAME = "validation-split-on-ordered-data"
 SEVERITY = Severity.WARNING
 
 FIRES = (
-    """
+    Fires("""
 import numpy as np
 import pandas as pd
 import keras
@@ -56,8 +56,8 @@ y = np.concatenate([np.zeros(len(normal)), np.ones(len(abnormal))])
 model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(X, y, epochs=10, validation_split=0.2)
-""",
-    """
+""", line=11),
+    Fires("""
 import os
 import numpy as np
 import keras
@@ -69,7 +69,7 @@ for label, name in enumerate(sorted(os.listdir("data"))):
 model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(3, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(np.array(images), np.array(labels), validation_split=0.1, shuffle=True)
-""",
+""", line=12),
 )
 SILENT = (
     """
