@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
@@ -280,6 +281,7 @@ def _name_words(name: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=4096)
 def role_from_name(name: str) -> str | None:
     """The data role a variable name states: X_test, test_df, x_val, valid_ds, holdout, Xtest, trainX ..."""
     words = _name_words(name)
