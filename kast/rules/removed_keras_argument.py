@@ -7,7 +7,7 @@ what Keras 3 accepts: Keras 1 names (`output_dim=`, `init=`, `nb_epoch=`,
 `border_mode=`, `subsample=`, `W_regularizer=`, `nb_filter=`, `dim_ordering=`
 ...), with their current name, and Keras 2 arguments Keras 3 no longer takes
 (`batch_input_shape=` on a layer, `workers=` on `fit`), and `metrics=` given a
-single string.  One call is one finding.  `lr=` and `decay=` on optimizers are
+single string or metric instead of a list.  One call is one finding.  `lr=` and `decay=` on optimizers are
 K501's.  The accepted names come from a table generated from Keras 3 and
 tf_keras (never from importing Keras).
 
@@ -31,7 +31,7 @@ model.fit(X, y, epochs=10)
 
 ## Fix safety
 The fix renames the arguments whose current name is certain (`nb_epoch=` ->
-`epochs=`) and wraps a single metric string in a list.  It is safe: those are
+`epochs=`) and wraps a single metric in a list.  It is safe: those are
 the same arguments under their current names.  Arguments that were removed,
 or whose meaning or values changed (`nb_row`/`nb_col`, `dim_ordering='tf'`),
 get no fix.
@@ -43,6 +43,7 @@ from typing import Iterator
 
 import libcst as cst
 
+from kast.analysis.models import Metric
 from kast.analysis.picture import KerasCall, Picture
 from kast.analysis.values import Const
 from kast.diagnostics import Severity
@@ -96,9 +97,10 @@ def check(picture: Picture) -> Iterator[Finding]:
         for name, (value, arg) in call.args.keywords.items():
             if arguments.removed_by_k501(call.key, name):
                 continue
-            if name in ("metrics", "weighted_metrics") and isinstance(value, Const) and isinstance(value.value, str) \
-                    and arguments.rejects_single_string(call.key, name):
-                problems.append((arg, f"`{name}=` is a single string (Keras 3 wants a list)",
+            single = isinstance(value, Const) and isinstance(value.value, str) or isinstance(value, Metric)
+            if name in ("metrics", "weighted_metrics") and single and arguments.rejects_single_string(call.key, name):
+                what = "a single string" if isinstance(value, Const) else "a single metric"
+                problems.append((arg, f"`{name}=` is {what} (Keras 3 wants a list)",
                                  f"pass a list: {name}=[{_code(arg.value)}]", _listed(arg)))
                 continue
             verdict = arguments.judge(call.key, name)
@@ -155,7 +157,5 @@ def _renamed(call: KerasCall, arg: cst.Arg,
 
 
 def _listed(arg: cst.Arg) -> tuple[tuple[cst.CSTNode, cst.CSTNode], ...] | None:
-    """`metrics="accuracy"` -> `metrics=["accuracy"]`."""
-    if not isinstance(arg.value, cst.SimpleString):
-        return None
+    """`metrics="accuracy"` -> `metrics=["accuracy"]`, `metrics=AUC()` -> `metrics=[AUC()]`."""
     return ((arg.value, cst.List([cst.Element(arg.value)])),)
