@@ -314,7 +314,7 @@ def generate(packages: list[Package]) -> dict:
         utils = pkg.apps.imagenet_utils.preprocess_input
         default = _signature_default(utils, "mode")
         with silenced():
-            choices = [m for m in ("caffe", "tf", "torch") if classify_preprocess_input(lambda x, m=m: utils(x, mode=m))[0] == m]
+            choices = [m for m in ("caffe", "tf", "torch") if classify_preprocess_input(lambda x, m=m, f=utils: f(x, mode=m))[0] == m]
         imagenet_utils[pkg.name] = {"default_mode": default, "modes": choices}
     modules: dict[str, dict] = {}
     for name in sorted({n for d in modules_by_pkg.values() for n in d}):

@@ -93,15 +93,17 @@ def made(name: str, from_logits: Fact[bool], node: cst.CSTNode) -> Loss:
 def make_loss(context: Context, name: str, args: Args, node: cst.Call) -> Value:
     """`BinaryCrossentropy(from_logits=True)`: a loss object."""
     position = 0 if LOSSES[name].from_logits_first else None
+    return made(name, read_from_logits(args, position, node), node)
+
+
+def read_from_logits(args: Args, position: int | None, node: cst.Call) -> Fact[bool]:
+    """What a call's `from_logits=` says: False when left out, unknown when not a literal."""
     item = args.get("from_logits", position)
-    from_logits: Fact[bool]
     if item is None:
-        from_logits = UNKNOWN if args.starred else Known(False, node)
-    elif isinstance(item[0], Const) and isinstance(item[0].value, bool):
-        from_logits = Known(item[0].value, item[1])
-    else:
-        from_logits = UNKNOWN
-    return made(name, from_logits, node)
+        return UNKNOWN if args.starred else Known(False, node)
+    if isinstance(item[0], Const) and isinstance(item[0].value, bool):
+        return Known(item[0].value, item[1])
+    return UNKNOWN
 
 
 def as_loss(context: Context, value: Value, node: cst.CSTNode) -> Value:
@@ -150,15 +152,7 @@ def call_loss_function(context: Context, name: str, args: Args, node: cst.Call) 
     predicted = args.value("y_pred", 1)
     if predicted is None:
         return UNKNOWN_VALUE
-    item = args.get("from_logits", 2)
-    from_logits: Fact[bool]
-    if item is None:
-        from_logits = UNKNOWN if args.starred else Known(False, node)
-    elif isinstance(item[0], Const) and isinstance(item[0].value, bool):
-        from_logits = Known(item[0].value, item[1])
-    else:
-        from_logits = UNKNOWN
-    trains(context, made(name, from_logits, node), predicted, node)
+    trains(context, made(name, read_from_logits(args, 2, node), node), predicted, node)
     return UNKNOWN_VALUE
 
 
