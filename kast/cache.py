@@ -1,7 +1,9 @@
 """The result cache: unchanged files are not analysed again.
 
 An entry is keyed by a hash of the file's bytes, the name it is reported
-under, its effective settings and kast's version, and holds that file's
+under, its effective settings, kast's version and a fingerprint of kast's own
+files (so an edited or reinstalled kast of the same version never reads what
+another one wrote), and holds that file's
 result as JSON (never pickle: a cache folder is data, and loading it must not
 be able to run code).  The folder (`.kast_cache/` by default) carries a
 `CACHEDIR.TAG` so backup tools skip it, and a `.gitignore` so git does.
@@ -12,6 +14,7 @@ otherwise ignored: the file is simply analysed again.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -63,6 +66,30 @@ def _diagnostic_from_json(path: str, data: dict[str, Any]) -> Diagnostic:
     )
 
 
+def fingerprint(root: Path) -> str:
+    """Name, size and modification time of every source and data file below `root`, hashed.
+
+    Read from the file system only (no file is opened): a few hundred stat calls.
+    """
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                digest.update(f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The fingerprint of the running kast's own files, once a run."""
+    return fingerprint(Path(__file__).resolve().parent)
+
+
 class Cache:
     """Results by content; `get` and `put` never raise."""
 
@@ -76,7 +103,8 @@ class Cache:
         import hashlib  # loads OpenSSL: only a run with the cache pays for it
 
         digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"{__version__}\0{display}\0{settings!r}\0".encode("utf-8", "surrogatepass"))
+        digest.update(f"{__version__}\0{code_fingerprint()}\0{display}\0{settings!r}\0"
+                      .encode("utf-8", "surrogatepass"))
         digest.update(data)
         return digest.hexdigest()
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import kast
+import kast.cache
 import kast.runner
 from kast.cli import main
 
@@ -84,6 +85,38 @@ def test_cache_misses_on_changed_content_and_settings(many: Path, monkeypatch: p
     analysed.clear()
     run("--jobs", "1", "--select", "K5")
     assert len(analysed) == 25  # other settings, other keys
+
+
+def test_an_edited_kast_does_not_read_what_another_wrote(many: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same version, other code (an editable checkout edited, a reinstall): every file is analysed again."""
+    run()
+    analysed: list[str] = []
+    original = kast.runner.lint_bytes
+
+    def spy(data: bytes, display: str, settings: object) -> object:
+        analysed.append(display)
+        return original(data, display, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kast.runner, "lint_bytes", spy)
+    monkeypatch.setattr(kast.cache, "code_fingerprint", lambda: "another kast")
+    run("--jobs", "1")
+    assert len(analysed) == 25
+
+
+def test_the_code_fingerprint_follows_every_source_and_data_file(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "k101.py").write_text("CODE = 'K101'\n")
+    (tmp_path / "table.json").write_text("{}")
+    before = kast.cache.fingerprint(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "k101.cpython-311.pyc").write_bytes(b"compiled")
+    (tmp_path / "notes.txt").write_text("not code")
+    assert kast.cache.fingerprint(tmp_path) == before
+    (tmp_path / "rules" / "k101.py").write_text("CODE = 'K101'  # edited\n")
+    edited = kast.cache.fingerprint(tmp_path)
+    assert edited != before
+    os.utime(tmp_path / "table.json", ns=(1, 1))
+    assert kast.cache.fingerprint(tmp_path) not in (before, edited)
 
 
 def test_corrupt_cache_is_ignored_with_a_warning(many: Path) -> None:

@@ -1,9 +1,10 @@
 """Verification answers by slice content: an unchanged model is not built again.
 
 An answer is stored under a hash of the slice's request (its compiled code,
-placeholders, the script's folder and name), kast's version, the installed
-TensorFlow, Keras and tf_keras versions and `TF_USE_LEGACY_KERAS`, so a
-different slice or a different Keras never reads it.  Versions are read from
+placeholders, the script's folder and name), kast's version and the
+fingerprint of its files, the installed TensorFlow, Keras and tf_keras
+versions and `TF_USE_LEGACY_KERAS`, so a different slice, an edited kast or a
+different Keras never reads it.  Versions are read from
 the installed packages' metadata: a run whose every slice is cached never
 starts TensorFlow.  Only answers the child gave in full are kept (a build, a
 build error, "not a model"); time-outs, memory kills, crashes and tampered
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kast import __version__
+from kast.cache import code_fingerprint
 
 _KEPT = ("built", "error", "no-model")
 
@@ -39,7 +41,7 @@ def _installed(*names: str) -> str:
 
 def environment_key() -> str:
     """What, besides the slice, decides the answer: kast's and the libraries' versions."""
-    return "\0".join((__version__, _installed("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
+    return "\0".join((__version__, code_fingerprint(), _installed("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
                       _installed("keras"), _installed("tf_keras", "tf-keras"),
                       os.environ.get("TF_USE_LEGACY_KERAS", "")))
 
