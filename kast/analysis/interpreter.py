@@ -137,9 +137,6 @@ def _target_names(target: cst.BaseExpression) -> frozenset[str]:
     return frozenset()
 
 
-# Methods that give a layer or model weights from elsewhere.
-_WEIGHT_SETTERS = frozenset({"set_weights", "load_weights"})
-
 # Values with no attributes kast models: reading one gives nothing known.
 _PLAIN_VALUES = (Const, Sequence, Mapping, Ref, UserFunction, UserClass, UserLambda, Method)
 
@@ -687,13 +684,12 @@ class Interpreter:
         if data is not None:
             return data
         op = _BINARY_OPS.get(type(node.operator))
-        if op is not None and isinstance(left, Const) and isinstance(right, Const):
-            a, b = left.value, right.value
-            if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
-                try:
-                    return Const(op(a, b), node)
-                except (ArithmeticError, ValueError):
-                    return UNKNOWN_VALUE
+        a, b = const(left, (int, float)), const(right, (int, float))
+        if op is not None and a is not None and b is not None:
+            try:
+                return Const(op(a, b), node)
+            except (ArithmeticError, ValueError):
+                return UNKNOWN_VALUE
         return UNKNOWN_VALUE
 
     def _eval_unary(self, node: cst.UnaryOperation, scope: Scope) -> Value:
@@ -701,8 +697,9 @@ class Interpreter:
         if isinstance(value, Data):
             return lineage.apply(lineage.VALUES, value, node)
         if isinstance(value, Const):
-            if isinstance(node.operator, cst.Minus) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
-                return Const(-value.value, node)
+            number = const(value, (int, float))
+            if isinstance(node.operator, cst.Minus) and number is not None:
+                return Const(-number, node)
             if isinstance(node.operator, cst.Not):
                 return Const(not value.value, node)
         return UNKNOWN_VALUE
@@ -900,7 +897,7 @@ class Interpreter:
                 self.picture.method_calls.append(MethodCall(func.receiver, func.name, node))
             method = libraries.method(func.receiver, func.name)
             if method is None:
-                if func.name in _WEIGHT_SETTERS:
+                if func.name in libraries.WEIGHT_SETTERS:
                     self.picture.escaped.add(id(func.receiver))
                 self._escape(args)
                 return UNKNOWN_VALUE

@@ -52,7 +52,8 @@ from kast.analysis.dataflow import (
     RowIndex,
     Transform,
 )
-from kast.analysis.values import Const, Sequence, Value
+from kast.analysis.calls import const
+from kast.analysis.values import Sequence, Value
 
 KEEP = "keep"
 RESHAPE = "reshape"
@@ -193,7 +194,7 @@ def literal(value: Value, node: cst.CSTNode) -> Data | None:
     def numeric(v: Value) -> bool:
         if isinstance(v, Sequence):
             return bool(v.items) and all(numeric(item) for item in v.items)
-        return isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
+        return const(v, (int, float)) is not None
     if isinstance(value, Sequence) and numeric(value):
         return Data(node, origin=node)
     return None
@@ -205,6 +206,16 @@ def combine(values: Iterable[Value], node: cst.CSTNode) -> Data | None:
         if isinstance(value, Data):
             return apply(VALUES, value, node)
     return None
+
+
+def scales_to_unit(factor: float) -> bool:
+    """Multiplying by `factor` takes 0-255 pixels to [0, 1] (`1/255`, `0.00392`)."""
+    return abs(factor * 255 - 1) < 1e-3
+
+
+def scales_to_half(factor: float) -> bool:
+    """Multiplying by `factor` takes 0-255 pixels to [0, 2] (`1/127.5`), the step before `- 1` centres them."""
+    return abs(factor * 127.5 - 1) < 1e-3
 
 
 # Intermediate scaling: x / 127.5 before the - 1 that centres it.
@@ -226,13 +237,12 @@ def binary(operator: str, left: Value, right: Value, node: cst.CSTNode) -> Data 
         return None
     data, number = (left, right) if isinstance(left, Data) else (right, left)
     assert isinstance(data, Data)
-    factor = number.value if isinstance(number, Const) and isinstance(number.value, (int, float)) \
-        and not isinstance(number.value, bool) else None
+    factor = const(number, (int, float))
     scale = data.scale.value if data.scale is not None else None
     if factor is None or data is right and operator in ("/", "-"):
         return result
     found: str | None = None
-    by_255 = (operator == "/" and abs(factor - 255) < 1e-6) or (operator == "*" and abs(factor * 255 - 1) < 1e-3)
+    by_255 = (operator == "/" and abs(factor - 255) < 1e-6) or (operator == "*" and scales_to_unit(factor))
     if by_255:
         found = UNIT if scale in (None, RAW) else TWICE if scale == UNIT else None
     elif operator == "/" and abs(factor - 127.5) < 1e-6 and scale in (None, RAW):

@@ -242,6 +242,14 @@ class Loss(Value):
         return self.probability
 
 
+def keyword_of(keywords: tuple[tuple[str, Value, cst.Arg], ...], name: str) -> tuple[Value, cst.Arg] | None:
+    """(value, argument) of keyword `name` among a call's evaluated `keywords`, or None."""
+    for keyword, value, arg in keywords:
+        if keyword == name:
+            return value, arg
+    return None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Metric(Value):
     """A metric as compile receives it: a string, a function or a class instance."""
@@ -253,10 +261,7 @@ class Metric(Value):
     built_here: bool = False  # an instance built in the compile call itself (`metrics=[AUC()]`)
 
     def keyword(self, name: str) -> tuple[Value, cst.Arg] | None:
-        for keyword, value, arg in self.keywords:
-            if keyword == name:
-                return value, arg
-        return None
+        return keyword_of(self.keywords, name)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -268,10 +273,7 @@ class Optimizer(Value):
     keywords: tuple[tuple[str, Value, cst.Arg], ...] = ()  # the keyword arguments, evaluated
 
     def keyword(self, name: str) -> tuple[Value, cst.Arg] | None:
-        for keyword, value, arg in self.keywords:
-            if keyword == name:
-                return value, arg
-        return None
+        return keyword_of(self.keywords, name)
 
 
 class Pretrained(NamedTuple):

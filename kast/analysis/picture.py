@@ -115,10 +115,6 @@ class Picture:
         for estimator in self.estimators:
             estimator.fitted_on = []
             estimator.transformed = []
-        for event in self.fit_events:
-            if isinstance(event.estimator, Estimator):
-                event.estimator.fitted_on = []
-                event.estimator.transformed = []
 
     def tick(self) -> int:
         self.clock += 1

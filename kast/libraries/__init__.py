@@ -69,6 +69,7 @@ for _library in LIBRARIES:
         ATTRIBUTES.setdefault(_kind, {}).update(_effects)
 
 TRACKED_METHODS = keras_models.TRACKED_METHODS
+WEIGHT_SETTERS = keras_models.WEIGHT_SETTERS
 
 _FOUND: dict[str, Callee | None] = {}
 

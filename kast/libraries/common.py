@@ -61,8 +61,7 @@ def concatenate(context: Context, axis_position: int | None, args: Args, node: c
     """
     axis = args.value("axis", axis_position) if axis_position is not None else None
     if const(axis, int) not in (None, 0):
-        stacked = lineage.stacked([value for value, _ in args.positional[:1]], node)
-        return stacked if stacked is not None else UNKNOWN_VALUE
+        return stack_columns(context, None, args, node)
     first = args.positional[0][0] if args.positional else None
     if isinstance(first, Collection):  # np.concatenate(batches) of a list filled in a loop
         gathered = lineage.gathered(first, node)
@@ -102,6 +101,10 @@ class EstimatorRow(NamedTuple):
     learns: str = "statistics"  # what fit() learns from the data: "statistics", "vocabulary" or "nothing"
     labels: str | None = None  # the label encoding of its transform() output
     sampling: str | None = None  # resamplers: "over" or "under"
+
+
+# Pipelines and column transformers: they learn what their steps learn.
+PIPELINE = EstimatorRow("pipeline")
 
 
 def make_estimator(context: Context, row: tuple[str, EstimatorRow], args: Args, node: cst.Call) -> Value:

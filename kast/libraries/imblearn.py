@@ -30,5 +30,5 @@ FUNCTIONS = {name: common.estimator(name, row) for name, row in ESTIMATORS.items
 
 # `fit_sample` is the name imbalanced-learn used before 0.4.
 METHODS = {Estimator: {"fit_resample": common.fit_resample, "fit_sample": common.fit_resample}}
-FUNCTIONS.update({name: common.estimator(name, EstimatorRow("pipeline"))
+FUNCTIONS.update({name: common.estimator(name, common.PIPELINE)
                   for name in ("imblearn.pipeline.Pipeline", "imblearn.pipeline.make_pipeline")})

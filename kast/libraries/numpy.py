@@ -59,14 +59,19 @@ def _where(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     return UNKNOWN_VALUE
 
 
+def _vector_shape(shape: Sequence) -> bool:
+    """A literal shape that a vector of labels can have: `(n,)` or `(n, 1)`."""
+    dims = [const(v, int) for v in shape.items]
+    return len(dims) < 2 or (len(dims) == 2 and dims[1] == 1)
+
+
 def _random_integers(context: Context, row: object, args: Args, node: cst.Call) -> Value:
     """`np.random.randint(0, k, size=n)`: integer class labels (a vector of them)."""
     size = args.get("size", 2)
     if size is not None:
         shape = size[0]
         if isinstance(shape, Sequence):
-            dims = [const(v, int) for v in shape.items]
-            if len(dims) > 2 or (len(dims) == 2 and dims[1] != 1):
+            if not _vector_shape(shape):
                 return Data(node)
         elif not isinstance(shape, Const):
             return Data(node)
@@ -89,10 +94,8 @@ def _array(context: Context, row: object, args: Args, node: cst.Call) -> Value:
 def _constant_labels(context: Context, fill: object, args: Args, node: cst.Call) -> Value:
     """`np.zeros(n)`, `np.ones(n)`, `np.full(n, k)`: a vector of one class id (labels of a block of rows)."""
     shape = args.value("shape", 0)
-    if isinstance(shape, Sequence):
-        dims = [const(v, int) for v in shape.items]
-        if len(dims) > 2 or (len(dims) == 2 and dims[1] != 1):
-            return Data(node, origin=node)  # an array of features, not a label vector
+    if isinstance(shape, Sequence) and not _vector_shape(shape):
+        return Data(node, origin=node)  # an array of features, not a label vector
     if fill == "full" and const(args.value("fill_value", 1), int) is None:
         return Data(node, origin=node)
     return Data(node, origin=node, labels=Labels("integer", node))

@@ -58,7 +58,6 @@ ESTIMATORS: dict[str, EstimatorRow] = {
     **_rows("pipeline", "pipeline", _STATISTICS, "Pipeline", "FeatureUnion"),
     **_rows("compose", "pipeline", _STATISTICS, "ColumnTransformer", "TransformedTargetRegressor"),
 }
-PIPELINE = EstimatorRow("pipeline")
 
 class SplitterRow(NamedTuple):
     shuffles: bool | None  # its default: None when `shuffle=` decides (default False), True/False when fixed
@@ -154,10 +153,6 @@ def _label_metric(context: Context, name: str, args: Args, node: cst.Call) -> Va
     return UNKNOWN_VALUE
 
 
-def _pipeline(context: Context, qualname: str, args: Args, node: cst.Call) -> Value:
-    return common.make_estimator(context, (qualname, PIPELINE), args, node)
-
-
 def _function_form(context: Context, row: tuple[str, EstimatorRow], args: Args, node: cst.Call) -> Value:
     """`scale(X)`: an unnamed preprocessor fit on X, and X transformed by it."""
     made = common.make_estimator(context, row, args, node)
@@ -209,8 +204,8 @@ def _search_fit(context: Context, method: Method, args: Args, node: cst.Call) ->
 
 FUNCTIONS = {
     **{name: Callee(_make, (name, spec)) for name, spec in ESTIMATORS.items()},
-    "sklearn.pipeline.make_pipeline": Callee(_pipeline, "sklearn.pipeline.make_pipeline"),
-    "sklearn.compose.make_column_transformer": Callee(_pipeline, "sklearn.compose.make_column_transformer"),
+    "sklearn.pipeline.make_pipeline": common.estimator("sklearn.pipeline.make_pipeline", common.PIPELINE),
+    "sklearn.compose.make_column_transformer": common.estimator("sklearn.compose.make_column_transformer", common.PIPELINE),
     "sklearn.utils.resample": Callee(_resample),
     "sklearn.utils.shuffle": Callee(_shuffle),
     "sklearn.model_selection.train_test_split": Callee(common.split, True),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from kast.libraries import common
-from kast.libraries.common import EstimatorRow
 
 FUNCTIONS = {
-    "sklearn_pandas.DataFrameMapper": common.estimator("sklearn_pandas.DataFrameMapper", EstimatorRow("pipeline")),
+    "sklearn_pandas.DataFrameMapper": common.estimator("sklearn_pandas.DataFrameMapper", common.PIPELINE),
 }

@@ -11,6 +11,8 @@ elements as they are.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from kast.analysis import lineage
@@ -49,9 +51,8 @@ def shuffle(context: Context, method: Method, args: Args, node: cst.Call) -> Val
     if data.pipeline is None:
         return lineage.apply(lineage.KEEP, data, node)
     reshuffles = bool_of(args.get("reshuffle_each_iteration", 2), True)
-    pipeline = data.pipeline
-    return _with_pipeline(data, node, Pipeline(pipeline.root, node, reshuffles is True, reshuffles is not None,
-                                               pipeline.augment, pipeline.subset))
+    return _with_pipeline(data, node, replace(data.pipeline, shuffle=node, reshuffles=reshuffles is True,
+                                              shuffle_known=reshuffles is not None))
 
 
 def cache(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
@@ -61,8 +62,7 @@ def cache(context: Context, method: Method, args: Args, node: cst.Call) -> Value
     pipeline = data.pipeline
     if pipeline is None or not pipeline.reshuffles:
         return lineage.apply(lineage.KEEP, data, node)
-    return _with_pipeline(data, node, Pipeline(pipeline.root, pipeline.shuffle, False, pipeline.shuffle_known,
-                                               pipeline.augment, pipeline.subset))
+    return _with_pipeline(data, node, replace(pipeline, reshuffles=False))
 
 
 def map_elements(context: Context, method: Method, args: Args, node: cst.Call) -> Value:
@@ -84,14 +84,11 @@ def map_elements(context: Context, method: Method, args: Args, node: cst.Call) -
     if not isinstance(first, Data):
         return lineage.apply(lineage.VALUES, data, node)
     augmented = next((p.augmented for p in parts if isinstance(p, Data) and p.augmented is not None), None)
-    pipeline = data.pipeline
-    if pipeline is not None and augmented is not None:
-        pipeline = Pipeline(pipeline.root, pipeline.shuffle, pipeline.reshuffles, pipeline.shuffle_known, augmented,
-                            pipeline.subset)
+    pipeline = data.pipeline if augmented is None else replace(data.pipeline, augment=augmented)
     rows = tuple(p.derived(node, sample=False, pass_of=None, pipeline=pipeline) if isinstance(p, Data) else p
                  for p in parts) if isinstance(result, Sequence) else ()
     return first.derived(node, sample=False, pass_of=None, pipeline=pipeline, parts=rows, origin=data.origin,
-                         role=data.role, role_node=data.role_node, transforms=first.transforms)
+                         role=data.role, role_node=data.role_node)
 
 
 FUNCTIONS = {

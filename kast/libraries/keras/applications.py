@@ -10,9 +10,6 @@ defaults of `weights=` and `include_preprocessing=`.
 
 from __future__ import annotations
 
-import json
-import pkgutil
-from functools import lru_cache
 from typing import Any
 
 import libcst as cst
@@ -22,18 +19,14 @@ from kast.analysis.calls import Args, Callee, Context, bool_of
 from kast.analysis.dataflow import Data
 from kast.analysis.models import FIXED, Layer, Model, Pretrained, Tensor
 from kast.analysis.values import UNKNOWN_VALUE, Const, Ref, Value
+from kast.libraries.keras.names import generated_table
 
 PREFIX = "keras.applications."
 
 
-@lru_cache(maxsize=1)
 def table() -> dict[str, Any]:
     """The generated table; empty when the data file is absent."""
-    try:
-        raw = pkgutil.get_data("kast", "data/keras_applications.json")
-    except OSError:
-        return {}
-    return json.loads(raw) if raw else {}
+    return generated_table("keras_applications.json")
 
 
 def constructor(qualname: str) -> tuple[str, dict[str, Any]] | None:

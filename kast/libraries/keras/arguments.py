@@ -8,23 +8,17 @@ imported at lint time).  Keys are canonical names: `keras.layers.Dense`,
 
 from __future__ import annotations
 
-import json
-import pkgutil
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kast.analysis.models import Model
 from kast.analysis.values import Method, Ref, Value
-from kast.libraries.keras.names import is_keras
+from kast.libraries.keras.names import generated_table, is_keras
+from kast.libraries.keras.optimizers import REMOVED_ARGUMENTS
 
 
-@lru_cache(maxsize=1)
 def table() -> dict[str, Any]:
-    try:
-        raw = pkgutil.get_data("kast", "data/keras_arguments.json")
-    except OSError:
-        return {}
-    return json.loads(raw) if raw else {}
+    """The generated table; empty when the data file is absent."""
+    return generated_table("keras_arguments.json")
 
 
 def key_for(func: Value) -> str | None:
@@ -86,7 +80,7 @@ def judge(key: str, keyword: str) -> Verdict | None:
 
 def removed_by_k501(key: str, keyword: str) -> bool:
     """`lr=` / `decay=` on an optimizer: rule K501's finding."""
-    return key.startswith("keras.optimizers.") and keyword in table().get("k501_keywords", ())
+    return key.startswith("keras.optimizers.") and keyword in REMOVED_ARGUMENTS
 
 
 def rejects_single_string(key: str, keyword: str) -> bool:

@@ -172,9 +172,9 @@ def _rescaling(args: Args) -> str | None:
     offset = const(args.value("offset", 1), (int, float)) if args.get("offset", 1) is not None else 0
     if scale is None or offset is None:
         return None
-    if abs(scale * 255 - 1) < 1e-3 and offset == 0:
+    if lineage.scales_to_unit(scale) and offset == 0:
         return UNIT
-    if abs(scale * 127.5 - 1) < 1e-3 and offset == -1:
+    if lineage.scales_to_half(scale) and offset == -1:
         return CENTERED
     return None
 

@@ -95,11 +95,8 @@ def timeseries_dataset(context: Context, row: object, args: Args, node: cst.Call
     """`timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1)`: windows."""
     length = const(args.value("sequence_length", 2), int)
     stride = const(args.value("sequence_stride", 3), int) if args.get("sequence_stride", 3) is not None else 1
-    data = args.value("data", 0)
-    base = data if isinstance(data, Data) else Data(node, origin=node)
-    overlapping = length is not None and stride is not None and stride < length
-    windows = base.derived(node, windows=Fixed("overlapping", node) if overlapping else None,
-                           pipeline=_pipeline("timeseries_dataset_from_array", args, node), part_of=None)
+    windows = _windows(args.value("data", 0), length, stride, node,
+                       pipeline=_pipeline("timeseries_dataset_from_array", args, node))
     targets = args.value("targets", 1)
     target = targets.derived(node) if isinstance(targets, Data) else Data(node, origin=node)
     return windows.derived(node, parts=(windows, target))
@@ -109,11 +106,15 @@ def timeseries_generator(context: Context, row: object, args: Args, node: cst.Ca
     """`TimeseriesGenerator(data, targets, length, stride=1)`: windows of `length` every `stride` steps."""
     length = const(args.value("length", 2), int)
     stride = const(args.value("stride"), int) if args.get("stride") is not None else 1
-    data = args.value("data", 0)
+    windows = _windows(args.value("data", 0), length, stride, node)
+    return windows.derived(node, parts=(windows, Data(node, origin=node)))
+
+
+def _windows(data: Value | None, length: int | None, stride: int | None, node: cst.Call, **changes: object) -> Data:
+    """The windows a time-series loader cuts from `data`: overlapping when each starts before the last ends."""
     base = data if isinstance(data, Data) else Data(node, origin=node)
     overlapping = length is not None and stride is not None and stride < length
-    windows = base.derived(node, windows=Fixed("overlapping", node) if overlapping else None, part_of=None)
-    return windows.derived(node, parts=(windows, Data(node, origin=node)))
+    return base.derived(node, windows=Fixed("overlapping", node) if overlapping else None, part_of=None, **changes)
 
 
 def image_data_generator(context: Context, row: object, args: Args, node: cst.Call) -> Value:
@@ -132,7 +133,7 @@ def image_data_generator(context: Context, row: object, args: Args, node: cst.Ca
     rescale = args.get("rescale")
     if rescale is not None:
         factor = const(rescale[0], (int, float))
-        if isinstance(factor, (int, float)) and abs(factor * 255 - 1) < 1e-3:
+        if isinstance(factor, (int, float)) and lineage.scales_to_unit(factor):
             scale = Fixed(UNIT, rescale[1].value)
         elif not (isinstance(rescale[0], Const) and rescale[0].value in (None, 0, 1)):
             scale, known = None, False

@@ -331,6 +331,8 @@ METHODS = {Model: {
 }}
 # Method calls rules look at whatever the receiver is (removed APIs on an unknown object ...).
 TRACKED_METHODS = frozenset(METHOD_ROLES) | {"update_state"}
+# Methods that give a layer or model weights from elsewhere: its outputs are no longer the script's to know.
+WEIGHT_SETTERS = frozenset({"set_weights", "load_weights"})
 
 FUNCTIONS = {
     **{name: Callee(make_sequential) for name in SEQUENTIAL},

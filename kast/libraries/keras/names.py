@@ -7,6 +7,11 @@ rest of kast speaks one dialect whatever the script imports.
 
 from __future__ import annotations
 
+import json
+import pkgutil
+from functools import cache
+from typing import Any
+
 # Prefixes under which the Keras API lives, longest first.
 KERAS_PREFIXES = (
     "tensorflow.compat.v1.keras",
@@ -61,3 +66,13 @@ def keras_member(qualname: str, group: str) -> str | None:
 
 def is_keras(qualname: str) -> bool:
     return qualname == "keras" or qualname.startswith("keras.")
+
+
+@cache
+def generated_table(name: str) -> dict[str, Any]:
+    """`kast/data/<name>`, a table generated from an installed Keras; empty when the file is absent."""
+    try:
+        raw = pkgutil.get_data("kast", f"data/{name}")
+    except OSError:
+        return {}
+    return json.loads(raw) if raw else {}
