@@ -40,11 +40,10 @@ from typing import Iterator
 
 import libcst as cst
 
-from kast.analysis.dataflow import Data
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.rules.base import Finding, Fires, FixPlan, snippet
-from kast.rules.input_facts import training_inputs
+from kast.rules.input_facts import inference_inputs
 
 CODE = "K211"
 NAME = "bgr-image-at-inference"
@@ -109,11 +108,8 @@ _NAMES = {"rgb": "RGB", "bgr": "BGR"}
 
 
 def check(picture: Picture) -> Iterator[Finding]:
-    for inference in picture.inferences:
-        x = inference.x
-        trained = training_inputs(inference.model)
-        if not isinstance(x, Data) or x.prediction is not None or x.channels is None or trained is None \
-                or inference.x_node is None:
+    for inference, x, trained in inference_inputs(picture):
+        if x.channels is None or inference.x_node is None:
             continue
         orders = {data.channels.value if data.channels is not None else None for _, data in trained}
         if len(orders) != 1:

@@ -72,6 +72,15 @@ def _between(call: cst.Call, comma: cst.Comma) -> cst.BaseParenthesizableWhitesp
     return cst.SimpleWhitespace(" ")
 
 
+def keyword_set(call: cst.Call, keyword: str, value: str) -> tuple[tuple[cst.CSTNode, cst.CSTNode], ...] | None:
+    """The replacements that make `call` pass `keyword=value`: the value swapped if it is passed, else appended."""
+    existing = keyword_arg(call, keyword)
+    if existing is not None:
+        return ((existing.value, cst.parse_expression(value)),)
+    changed = with_keyword(call, keyword, value)
+    return ((call, changed),) if changed is not None else None
+
+
 def without_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
     """`call` without `arg`; the comma handling keeps a trailing comma where there was one."""
     args = list(call.args)

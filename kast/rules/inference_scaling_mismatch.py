@@ -38,12 +38,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kast.analysis.dataflow import RAW, UNIT, Data
+from kast.analysis.dataflow import RAW, UNIT
 from kast.analysis.lineage import TWICE
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.rules.base import Finding, Fires, snippet
-from kast.rules.input_facts import SCALES, scale_of, training_inputs
+from kast.rules.input_facts import SCALES, inference_inputs, scale_of
 
 CODE = "K207"
 NAME = "inference-scaling-mismatch"
@@ -120,13 +120,9 @@ model.predict(np.load("new.npy"))
 
 
 def check(picture: Picture) -> Iterator[Finding]:
-    for inference in picture.inferences:
-        x = inference.x
-        if not isinstance(x, Data) or x.prediction is not None or inference.x_node is None:
-            continue
+    for inference, x, trained in inference_inputs(picture):
         seen = scale_of(x)
-        trained = training_inputs(inference.model)
-        if seen is None or trained is None:
+        if seen is None or inference.x_node is None:
             continue
         scales = [scale_of(data) for _, data in trained]
         if any(s is None for s in scales) or len({s.value for s in scales if s is not None}) != 1:

@@ -6,9 +6,12 @@ They read the picture's data facts (`Data.scale`, `Data.channels`,
 
 from __future__ import annotations
 
-from kast.analysis.dataflow import CENTERED, L2, RAW, UNIT, Data, Fixed
+from collections.abc import Iterator
+
+from kast.analysis.dataflow import CENTERED, L2, RAW, UNIT, Data, Fixed, Inference
 from kast.analysis.lineage import TWICE
 from kast.analysis.models import FitCall, Model
+from kast.analysis.picture import Picture
 from kast.analysis.values import Sequence, Value
 
 # Scalings K207 compares, with how a message says them.
@@ -49,3 +52,15 @@ def training_inputs(model: Model) -> list[tuple[FitCall, Data]] | None:
             return None
         found.append((fit, fit.x))
     return found or None
+
+
+def inference_inputs(picture: Picture) -> Iterator[tuple[Inference, Data, list[tuple[FitCall, Data]]]]:
+    """(inference, its data input, the model's training inputs) for every predict/evaluate/call on data
+    (not on a prediction) of a model whose training inputs kast sees."""
+    for inference in picture.inferences:
+        x = inference.x
+        if not isinstance(x, Data) or x.prediction is not None:
+            continue
+        trained = training_inputs(inference.model)
+        if trained is not None:
+            yield inference, x, trained

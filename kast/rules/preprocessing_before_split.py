@@ -84,7 +84,15 @@ X = StandardScaler().fit_transform(df.values)
 )
 
 
-def _reaches_model(picture: Picture, estimator: object) -> bool:
+def _model_transforms(picture: Picture) -> set[int]:
+    """The fitted objects (by id) whose transform reaches data a model is trained on or predicts from."""
+    inputs = [fit.x for fit in picture.fits] + [fit.validation_data for fit in picture.fits] \
+        + [inference.x for inference in picture.inferences]
+    return {id(t.estimator) for value in inputs for item in (value.items if isinstance(value, Sequence) else (value,))
+            if isinstance(item, Data) for t in item.transforms}
+
+
+def _reaches_model(estimator: object, model_transforms: set[int]) -> bool:
     """True when `estimator` transforms a part of a split, or data a model is trained on or predicts from.
 
     A Keras preprocessing layer is taken to be used in the model it was made for.
@@ -93,17 +101,12 @@ def _reaches_model(picture: Picture, estimator: object) -> bool:
         return True
     if any(isinstance(value, Data) and value.role is not None for value in estimator.transformed):
         return True
-    inputs = [fit.x for fit in picture.fits] + [fit.validation_data for fit in picture.fits] \
-        + [inference.x for inference in picture.inferences]
-    for value in inputs:
-        for item in (value.items if isinstance(value, Sequence) else (value,)):
-            if isinstance(item, Data) and any(t.estimator is estimator for t in item.transforms):
-                return True
-    return False
+    return id(estimator) in model_transforms
 
 
 def check(picture: Picture) -> Iterator[Finding]:
     reported: set[int] = set()
+    model_transforms = _model_transforms(picture)
     for split in picture.splits:
         for value in split.inputs:
             if not isinstance(value, Data):
@@ -117,9 +120,9 @@ def check(picture: Picture) -> Iterator[Finding]:
                 if not isinstance(fitted, Data) or fitted.role is not None or fitted.sample:
                     continue  # fit on data kast cannot see, a part of a split, or one sample at a time
                 transformed_by_it = any(t.estimator is event.estimator for t in value.transforms)
-                same_rows = isinstance(fitted, Data) and fitted.origin is not None and fitted.origin is value.origin \
+                same_rows = fitted.origin is not None and fitted.origin is value.origin \
                     and value.role is None
-                if not (transformed_by_it or (same_rows and _reaches_model(picture, event.estimator))):
+                if not (transformed_by_it or (same_rows and _reaches_model(event.estimator, model_transforms))):
                     continue
                 reported.add(id(event.node))
                 yield Finding(

@@ -42,7 +42,7 @@ from kast.analysis.dataflow import Data, FitEvent, same_class
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.rules.base import Finding, Fires, snippet
-from kast.rules.input_facts import training_inputs
+from kast.rules.input_facts import inference_inputs
 
 CODE = "K209"
 NAME = "preprocessor-refit-at-inference"
@@ -107,11 +107,7 @@ print(model.predict(pad_sequences(tokenizer.texts_to_sequences(texts))))
 
 def check(picture: Picture) -> Iterator[Finding]:
     reported: set[int] = set()
-    for inference in picture.inferences:
-        x = inference.x
-        trained = training_inputs(inference.model)
-        if not isinstance(x, Data) or x.prediction is not None or trained is None:
-            continue
+    for inference, x, trained in inference_inputs(picture):
         used = [t for _, data in trained for t in data.transforms]
         for transform in x.transforms:
             if any(t.estimator is transform.estimator for t in used):

@@ -116,11 +116,11 @@ def check(picture: Picture) -> Iterator[Finding]:
         pretrained = model.pretrained
         if pretrained is None:
             continue
+        expected = "none" if pretrained.internal else pretrained.mode
+        family = f"{pretrained.name} ({pretrained.module})"
         for fed, node in _feeds(picture, model):
-            expected = "none" if pretrained.internal else pretrained.mode
             if fed == expected or fed not in _MODE_WORDS or (fed == UNIT and not pretrained.internal):
                 continue
-            family = f"{pretrained.name} ({pretrained.module})"
             wants = "raw 0-255 pixels: it rescales inside the network" if pretrained.internal else \
                 f"inputs preprocessed in {_MODE_WORDS[expected]} by {pretrained.module}.preprocess_input"
             yield Finding(

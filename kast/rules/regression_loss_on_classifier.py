@@ -33,8 +33,8 @@ from kast.analysis.picture import Picture, trained_outputs
 from kast.diagnostics import Severity
 from kast.libraries.keras import activations as keras_activations
 from kast.libraries.keras import losses as keras_losses
-from kast.libraries.keras import metrics as keras_metrics
 from kast.rules.base import Finding, Fires, snippet
+from kast.rules.compile_facts import is_any_accuracy
 
 CODE = "K108"
 NAME = "regression-loss-on-classifier"
@@ -72,12 +72,7 @@ def check(picture: Picture) -> Iterator[Finding]:
             continue
         if trained.loss.name not in keras_losses.REGRESSION_LOSSES:
             continue
-        metric = next(
-            (m for m in trained.compile.metrics
-             if (m.is_class and m.name in keras_metrics.CLASSIFICATION_CLASSES)
-             or (not m.is_class and m.name in keras_metrics.CLASSIFICATION_STRINGS)),
-            None,
-        )
+        metric = next((m for m in trained.compile.metrics if is_any_accuracy(m)), None)
         if metric is None:
             continue
         wanted = "binary_crossentropy" if trained.activation == "sigmoid" or trained.units == 1 else "categorical_crossentropy"

@@ -98,7 +98,7 @@ def check(picture: Picture) -> Iterator[Finding]:
             if arguments.removed_by_k501(call.key, name):
                 continue
             single = isinstance(value, Const) and isinstance(value.value, str) or isinstance(value, Metric)
-            if name in ("metrics", "weighted_metrics") and single and arguments.rejects_single_string(call.key, name):
+            if single and arguments.rejects_single_string(call.key, name):
                 what = "a single string" if isinstance(value, Const) else "a single metric"
                 problems.append((arg, f"`{name}=` is {what} (Keras 3 wants a list)",
                                  f"pass a list: {name}=[{_code(arg.value)}]", _listed(arg)))

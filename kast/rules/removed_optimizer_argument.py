@@ -36,8 +36,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kast.analysis.calls import const
 from kast.analysis.picture import Picture
-from kast.analysis.values import Const, Value
+from kast.analysis.values import Value
 from kast.diagnostics import Severity
 from kast.libraries.keras import optimizers as keras_optimizers
 from kast.rules import edits
@@ -104,8 +105,7 @@ def check(picture: Picture) -> Iterator[Finding]:
             effects.append("Keras 3 optimizers reject `lr` (ValueError), and TensorFlow 2.11-2.15 drops it with a "
                            "warning and trains with the default learning rate instead of this one")
             hints.append(f"Rename `lr=` to `learning_rate=`: `{short}(learning_rate=...)`.")
-            lr_arg = optimizer.keyword("lr")
-            assert lr_arg is not None
+            lr_arg = dict(removed)["lr"]
             if edits.keyword_arg(optimizer.node, "learning_rate") is None and lr_arg[1].keyword is not None:
                 fix = FixPlan("rename lr= to learning_rate=", True,
                               ((lr_arg[1].keyword, lr_arg[1].keyword.with_changes(value="learning_rate")),))
@@ -126,5 +126,4 @@ def check(picture: Picture) -> Iterator[Finding]:
 
 def _is_zero(value: Value) -> bool:
     """`decay=0`, `decay=0.0` or a name bound to 0: nothing was meant to decay, so nothing is lost."""
-    return isinstance(value, Const) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool) \
-        and value.value == 0
+    return const(value, (int, float)) == 0

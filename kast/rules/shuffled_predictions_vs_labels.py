@@ -191,8 +191,5 @@ def _no_shuffle(picture: Picture, pipeline: Pipeline) -> FixPlan | None:
     if any(isinstance(fit.x, Data) and fit.x.pipeline is not None and fit.x.pipeline.root is call
            for fit in picture.fits):
         return None
-    existing = edits.keyword_arg(call, "shuffle")
-    if existing is not None:
-        return FixPlan("pass shuffle=False", True, ((existing.value, cst.Name("False")),))
-    changed = edits.with_keyword(call, "shuffle", "False")
-    return FixPlan("pass shuffle=False", True, ((call, changed),)) if changed is not None else None
+    replacements = edits.keyword_set(call, "shuffle", "False")
+    return FixPlan("pass shuffle=False", True, replacements) if replacements is not None else None

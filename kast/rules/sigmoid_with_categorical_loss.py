@@ -76,13 +76,16 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 )
 
 
+# The categorical crossentropies (not the focal one), dense or sparse.
+_CROSSENTROPY = (keras_losses.CATEGORICAL_LOSSES | keras_losses.SPARSE_LOSSES) - {"categorical_focal_crossentropy"}
+
+
 def check(picture: Picture) -> Iterator[Finding]:
     for trained in trained_outputs(picture):
         units = trained.units
         if trained.activation != "sigmoid" or units is None or units < 2:
             continue
-        if trained.loss.name not in keras_losses.CATEGORICAL_LOSSES | keras_losses.SPARSE_LOSSES \
-                or trained.loss.name == "categorical_focal_crossentropy":
+        if trained.loss.name not in _CROSSENTROPY:
             continue
         yield Finding(
             fix=_matching(trained),

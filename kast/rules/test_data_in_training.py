@@ -35,6 +35,7 @@ from kast.analysis.picture import Picture
 from kast.analysis.values import Sequence
 from kast.diagnostics import Severity
 from kast.rules.base import Finding, Fires, snippet
+from kast.rules.input_facts import x_of
 
 CODE = "K205"
 NAME = "test-data-in-training"
@@ -98,12 +99,6 @@ def _steers(fit: FitCall) -> str:
     return "is watched during training (to choose the epochs and the settings)"
 
 
-def _x_of(value: object) -> Data | None:
-    if isinstance(value, Sequence) and value.items and isinstance(value.items[0], Data):
-        return value.items[0]
-    return None
-
-
 def check(picture: Picture) -> Iterator[Finding]:
     for fit in picture.fits:
         x = fit.x
@@ -133,8 +128,8 @@ def check(picture: Picture) -> Iterator[Finding]:
                 hint="Train on the training split; use the test split only for the final evaluation.",
                 related=related,
             )
-        validation = _x_of(fit.validation_data)
-        if validation is None or validation.role != "test":
+        validation = x_of(fit.validation_data) if isinstance(fit.validation_data, Sequence) else None
+        if not isinstance(validation, Data) or validation.role != "test":
             continue
         for inference in picture.inferences:
             if inference.model is not fit.model or inference.method != "evaluate":

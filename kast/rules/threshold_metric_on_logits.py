@@ -41,6 +41,7 @@ from typing import Iterator
 
 import libcst as cst
 
+from kast.analysis.calls import const
 from kast.analysis.models import Metric
 from kast.analysis.picture import Picture, trained_outputs
 from kast.analysis.values import Const, Sequence, Value
@@ -144,11 +145,9 @@ def _is(value: Value, wanted: object) -> bool:
     """`value` is the literal `wanted` (`thresholds=[0.0]` counts as 0)."""
     if isinstance(value, Sequence):
         return len(value.items) == 1 and _is(value.items[0], wanted)
-    if not isinstance(value, Const):
-        return False
     if isinstance(wanted, bool):
-        return value.value is wanted
-    return isinstance(value.value, (int, float)) and not isinstance(value.value, bool) and value.value == wanted
+        return isinstance(value, Const) and value.value is wanted
+    return const(value, (int, float)) == wanted
 
 
 def _hint(metric: Metric) -> str:
@@ -166,8 +165,5 @@ def _fix(metric: Metric) -> FixPlan | None:
             or not isinstance(metric.node, cst.Call):
         return None
     value = "True" if row.logits_value is True else "0.0"
-    existing = edits.keyword_arg(metric.node, row.logits_keyword)
-    if existing is not None:
-        return FixPlan(f"pass {row.logits_keyword}={value}", True, ((existing.value, cst.parse_expression(value)),))
-    changed = edits.with_keyword(metric.node, row.logits_keyword, value)
-    return FixPlan(f"pass {row.logits_keyword}={value}", True, ((metric.node, changed),)) if changed else None
+    replacements = edits.keyword_set(metric.node, row.logits_keyword, value)
+    return FixPlan(f"pass {row.logits_keyword}={value}", True, replacements) if replacements else None

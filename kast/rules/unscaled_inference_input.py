@@ -38,11 +38,12 @@ from typing import Iterator
 
 import libcst as cst
 
-from kast.analysis.dataflow import Data, Transform, fitted_kind, same_class
+from kast.analysis.dataflow import Transform, fitted_kind, same_class
 from kast.analysis.picture import Picture
 from kast.diagnostics import Severity
 from kast.libraries import common
 from kast.rules.base import Finding, Fires, FixPlan, snippet
+from kast.rules.input_facts import inference_inputs
 
 CODE = "K203"
 NAME = "unscaled-inference-input"
@@ -103,14 +104,11 @@ def _fitted(transforms: tuple[Transform, ...]) -> list[Transform]:
 
 
 def check(picture: Picture) -> Iterator[Finding]:
-    for inference in picture.inferences:
-        x = inference.x
-        if not isinstance(x, Data) or x.prediction is not None or inference.x_node is None:
+    for inference, x, trained in inference_inputs(picture):
+        if inference.x_node is None:
             continue
-        trained_on = [f.x for f in inference.model.fits if isinstance(f.x, Data)]
-        if not trained_on or len(trained_on) != len(inference.model.fits):
-            continue
-        needed = _fitted(trained_on[-1].transforms)
+        fit, trained_x = trained[-1]
+        needed = _fitted(trained_x.transforms)
         if not needed:
             continue
         have = _fitted(x.transforms)
@@ -119,7 +117,6 @@ def check(picture: Picture) -> Iterator[Finding]:
         if not missing:
             continue
         transform = missing[0]
-        fit = inference.model.fits[-1]
         yield Finding(
             fix=_wrap(transform, inference.x_node) if len(needed) == 1 else None,
             node=inference.x_node,
